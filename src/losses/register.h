@@ -1,0 +1,6 @@
+#pragma once
+
+namespace facerep::losses {
+// Registers this layer's components (by `type:` name) in their registries. Idempotent.
+void register_components();
+}  // namespace facerep::losses

@@ -1,0 +1,39 @@
+#pragma once
+// Helpers shared by tests: paths to the source tree, the real binary and ../shared/data,
+// temporary directories that clean up after themselves.
+#include <filesystem>
+#include <string>
+
+namespace facerep::testing {
+
+std::string source_dir();
+std::string binary_path();
+// ../shared/data from the project root ("" when absent).
+std::string shared_data_dir();
+
+// Registers the components of every layer linked into this test binary.
+void register_linked_components();
+
+// A fresh empty directory removed when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::string str() const { return path_.string(); }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Writes `text` to `path` (creating parent folders).
+void write_file(const std::string& path, const std::string& text);
+std::string read_file(const std::string& path);
+
+// Runs a shell command, returning exit code; stdout+stderr captured into `output`.
+int run_command(const std::string& command, std::string* output);
+
+}  // namespace facerep::testing
