@@ -1,0 +1,32 @@
+#pragma once
+// A collated batch: tensors for every label kind plus masks of which samples carry that label.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <ATen/core/Tensor.h>
+#include <c10/core/Device.h>
+
+namespace facerep::data {
+
+struct Batch {
+  at::Tensor images;               // [B,C,H,W] float32, normalised
+  std::vector<at::Tensor> views;   // all augmented views when `views: N > 1` (views[0] is `images`)
+  at::Tensor identity;             // [B] int64, -1 where unknown
+  at::Tensor attributes;           // [B,A] float32 (undefined when no sample has any)
+  at::Tensor attributes_mask;      // [B] bool
+  at::Tensor aus;                  // [B,U] float32 (undefined when absent)
+  at::Tensor aus_mask;             // [B] bool
+  at::Tensor landmarks;            // [B,L,2] float32, pixel coords of `images` (undefined when absent)
+  at::Tensor landmarks_mask;       // [B] bool
+  at::Tensor region_map;           // [B,H,W] uint8 Region values (undefined when absent)
+  at::Tensor region_mask;          // [B] bool
+  std::vector<std::string> paths;  // sample sources, for error messages
+  std::vector<int64_t> indices;    // dataset indices
+
+  int64_t size() const { return images.defined() ? images.size(0) : 0; }
+  // Copies every tensor to `device` (non-blocking from pinned memory on CUDA).
+  Batch to(const c10::Device& device, bool non_blocking = true) const;
+};
+
+}  // namespace facerep::data

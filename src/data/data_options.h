@@ -1,0 +1,55 @@
+#pragma once
+// `data:` options. Torch-free so config validation stays light.
+#include <string>
+#include <vector>
+
+#include "core/config_visit.h"
+
+namespace facerep::data {
+
+// One dataset: a source plus the transforms applied to each sample.
+struct DatasetOptions {
+  core::ComponentSpec source;
+  std::vector<core::ComponentSpec> transforms;
+  int views = 1;
+  std::string on_error = "fail";
+  int max_skipped = 0;
+
+  template <class V> void visit(V& v) {
+    v.component("source", source, "source", "where samples come from", "synthetic");
+    v.components("transforms", transforms, "transform", "per-sample transforms, in order");
+    v("views", views, "augmented views per sample (2 for instance discrimination)").min(1).max(8);
+    v("on_error", on_error, "a bad sample: fail (stop, naming it) or skip (log and count it)")
+        .one_of({"fail", "skip"});
+    v("max_skipped", max_skipped, "with on_error: skip, fail once more than this many are skipped")
+        .min(0);
+  }
+};
+
+struct LoaderOptions {
+  int workers = 2;
+  int prefetch = 4;  // batches ready ahead, per loader
+  core::ComponentSpec sampler;
+  bool drop_last = true;
+  bool pin_memory = true;  // only when CUDA is used
+
+  template <class V> void visit(V& v) {
+    v("workers", workers, "decoding/augmentation threads; 0 = in the training thread").min(0);
+    v("prefetch", prefetch, "batches prepared ahead").min(1);
+    v.component("sampler", sampler, "sampler", "order in which samples are drawn", "shuffle");
+    v("drop_last", drop_last, "drop the last incomplete batch of an epoch");
+    v("pin_memory", pin_memory, "pinned host memory + non-blocking copies on CUDA");
+  }
+};
+
+struct DataOptions {
+  DatasetOptions train;
+  LoaderOptions loader;
+
+  template <class V> void visit(V& v) {
+    v.section("train", train, "training dataset");
+    v.section("loader", loader, "batching and threading");
+  }
+};
+
+}  // namespace facerep::data

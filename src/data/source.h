@@ -1,0 +1,36 @@
+#pragma once
+// A source of face samples (image folder, list file, RecordIO, packed file, synthetic faces),
+// chosen by `type:` under data.<split>.source. Sources are read from many loader threads at once:
+// get() must be thread-safe.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/registry.h"
+#include "data/sample.h"
+
+namespace facerep::data {
+
+struct SourceContext {
+  std::string base_dir;  // relative paths in the source options resolve against this
+  uint64_t seed = 0;     // run seed (synthetic sources derive their content from it)
+};
+
+class Source {
+ public:
+  virtual ~Source() = default;
+  virtual int64_t size() const = 0;
+  // Decodes sample `index`. Throws core::RuntimeError naming the path and reason on bad data.
+  virtual Sample get(int64_t index) const = 0;
+  // Number of identity classes, or -1 when the source has no identity labels.
+  virtual int64_t num_identities() const = 0;
+  // Identity of `index` without decoding the image (samplers use it); -1 when unknown.
+  virtual int64_t identity_of(int64_t index) const = 0;
+  // One line: what and where, for logs ("image_folder /data/lfw: 5749 identities, 13233 images").
+  virtual std::string describe() const = 0;
+};
+
+using SourceRegistry = core::Registry<Source, const SourceContext&>;
+SourceRegistry& source_registry();
+
+}  // namespace facerep::data

@@ -1,0 +1,63 @@
+#pragma once
+// An objective turns (model, batch) into a loss. It runs the model itself, so pre-training
+// objectives can mask inputs or run a teacher; it may own parameters (a margin classifier, an MAE
+// decoder, an EMA teacher), which the trainer optimises and checkpoints with the model.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <ATen/core/Generator.h>
+#include <ATen/core/Tensor.h>
+#include <torch/nn/module.h>
+
+#include "core/registry.h"
+#include "data/batch.h"
+#include "models/backbone.h"
+
+namespace facerep::losses {
+
+struct LossOutput {
+  at::Tensor total;                                      // scalar to minimise
+  std::vector<std::pair<std::string, at::Tensor>> terms;  // named parts, logged separately
+  std::map<std::string, double> metrics;                 // e.g. train accuracy
+};
+
+struct StepContext {
+  int64_t step = 0;         // optimizer steps taken so far
+  int64_t total_steps = 1;  // planned optimizer steps
+  int64_t epoch = 0;
+  at::Generator generator;  // the run's RNG for objective randomness (masks); checkpointed
+  bool training = true;
+};
+
+// What the objective needs from the data; checked before training starts so a bad combination
+// is a config error, not a crash at step 1.
+struct DataNeeds {
+  bool identity = false;
+  bool region_map_or_landmarks = false;
+  int views = 1;
+  bool m_per_class_sampler = false;
+};
+
+struct ObjectiveContext {
+  int64_t num_classes = -1;   // identities in the training source (-1: none)
+  int64_t embedding_dim = 0;  // of the backbone
+  int64_t image_size = 0;
+  std::shared_ptr<models::Backbone> model;  // e.g. for building an EMA teacher
+};
+
+class Objective : public torch::nn::Module {
+ public:
+  virtual LossOutput compute(models::Backbone& model, const data::Batch& batch, StepContext& ctx) = 0;
+  // Called after each optimizer step (EMA teacher update, momentum schedules).
+  virtual void after_step(models::Backbone& model, const StepContext& ctx) {}
+  virtual DataNeeds needs() const { return {}; }
+};
+
+using ObjectiveRegistry = core::Registry<Objective, const ObjectiveContext&>;
+ObjectiveRegistry& objective_registry();
+
+}  // namespace facerep::losses

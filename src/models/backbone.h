@@ -1,0 +1,33 @@
+#pragma once
+// A backbone maps images to embeddings. Every model chosen by `model: {type: ...}` derives from it,
+// so trainers, objectives and evaluators never need to know which one they hold.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <ATen/core/Tensor.h>
+#include <torch/nn/module.h>
+
+#include "core/registry.h"
+
+namespace facerep::models {
+
+class Backbone : public torch::nn::Module {
+ public:
+  // images: [B,C,H,W] float, normalised. Returns [B,D] embeddings (not L2-normalised).
+  virtual at::Tensor forward(const at::Tensor& images) = 0;
+  virtual int64_t embedding_dim() const = 0;
+  // The input size the model was built for (square images).
+  virtual int64_t image_size() const = 0;
+  virtual int64_t in_channels() const { return 3; }
+  // Parameter names that should get no weight decay beyond biases and norms (e.g. pos_embed).
+  virtual bool no_weight_decay(const std::string& param_name) const { return false; }
+  // Depth index of a parameter for layer-wise LR decay: 0 = stem/embeddings, num_layers()+1 = head.
+  virtual int64_t layer_id(const std::string& param_name) const { return num_layers() + 1; }
+  virtual int64_t num_layers() const { return 0; }
+};
+
+using ModelRegistry = core::Registry<Backbone>;
+ModelRegistry& model_registry();
+
+}  // namespace facerep::models
