@@ -3,6 +3,9 @@
 namespace facerep::data {
 void register_components() {
   static const bool done = [] {
+    register_sources();
+    register_transforms();
+    register_samplers();
     return true;
   }();
   (void)done;

@@ -3,6 +3,8 @@
 namespace facerep::losses {
 void register_components() {
   static const bool done = [] {
+    register_supervised_objectives();
+    register_pretrain_objectives();
     return true;
   }();
   (void)done;

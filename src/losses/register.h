@@ -1,6 +1,8 @@
 #pragma once
 
 namespace facerep::losses {
-// Registers this layer's components (by `type:` name) in their registries. Idempotent.
+// Registers every objective. Idempotent.
 void register_components();
+void register_supervised_objectives();  // supervised_registration.cpp: margin, softmax, triplet, symmetry, sum
+void register_pretrain_objectives();    // pretrain_registration.cpp: mae, fsfm
 }  // namespace facerep::losses

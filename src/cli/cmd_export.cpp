@@ -1,0 +1,11 @@
+#include <iostream>
+
+#include "cli/commands.h"
+
+namespace facerep::cli {
+// Placeholder until this subcommand's owner lands it.
+int cmd_export(int, char**) {
+  std::cerr << "facerep: 'export' is not available yet\n";
+  return 2;
+}
+}  // namespace facerep::cli

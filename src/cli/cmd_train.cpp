@@ -1,0 +1,11 @@
+#include <iostream>
+
+#include "cli/commands.h"
+
+namespace facerep::cli {
+// Placeholder until this subcommand's owner lands it.
+int cmd_train(int, char**) {
+  std::cerr << "facerep: 'train' is not available yet\n";
+  return 2;
+}
+}  // namespace facerep::cli
