@@ -1,11 +1,79 @@
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cstdio>
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/common.h"
+#include "core/error.h"
+#include "trainers/trainer.h"
 
 namespace facerep::cli {
-// Placeholder until this subcommand's owner lands it.
-int cmd_bench_train(int, char**) {
-  std::cerr << "facerep: 'bench_train' is not available yet\n";
-  return 2;
+
+namespace {
+double quantile(std::vector<double> v, double q) {
+  if (v.empty()) return 0.0;
+  std::sort(v.begin(), v.end());
+  const double pos = q * static_cast<double>(v.size() - 1);
+  const size_t lo = static_cast<size_t>(pos);
+  const size_t hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (v[hi] - v[lo]) * (pos - static_cast<double>(lo));
 }
+
+std::string num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.6g", v);
+  return buf;
+}
+}  // namespace
+
+int cmd_bench_train(int argc, char** argv) {
+  auto options = make_options("facerep bench train",
+                              "time training steps of a config (prints JSON; writes no run folder)", "CONFIG");
+  add_config_options(options);
+  options.add_options()("steps", "timed steps", cxxopts::value<int64_t>()->default_value("10"))(
+      "warmup", "untimed steps first", cxxopts::value<int64_t>()->default_value("2"));
+  auto args = parse_args(options, argc, argv);
+  if (!args) return core::kExitOk;
+  trainers::ExperimentConfig config = load_config(*args, options);
+  const int64_t steps = (*args)["steps"].as<int64_t>();
+  const int64_t warmup = (*args)["warmup"].as<int64_t>();
+  if (steps < 1) throw core::ConfigError("--steps: must be >= 1");
+  if (warmup < 0) throw core::ConfigError("--warmup: must be >= 0");
+  config.train.steps = steps + warmup;
+  config.train.checkpoint_every = 0;
+  config.train.log_every = std::max<int>(1, static_cast<int>(steps + warmup));
+  config.eval.clear();  // steps only
+
+  trainers::TrainerSetup setup;
+  setup.progress = false;
+  trainers::Trainer trainer(config, std::move(setup));
+  const trainers::TrainResult r = trainer.run();
+  std::vector<double> step_s, compute_s, data_s, ips;
+  for (size_t i = static_cast<size_t>(warmup); i < r.history.size(); ++i) {
+    const auto& h = r.history[i];
+    step_s.push_back(h.seconds);
+    compute_s.push_back(h.seconds - h.data_seconds);
+    data_s.push_back(h.data_seconds);
+    ips.push_back(static_cast<double>(h.images) / h.seconds);
+  }
+  struct rusage ru {};
+  getrusage(RUSAGE_SELF, &ru);
+  std::cout << "{\"config\": \"" << config.source_file << "\", \"model\": \"" << config.model.type
+            << "\", \"objective\": \"" << config.objective.type << "\", \"device\": \"" << trainer.device().str()
+            << "\", \"batch_size\": " << config.train.batch_size << ", \"steps\": " << step_s.size()
+            << ", \"warmup\": " << warmup << ", \"images_per_s_median\": " << num(quantile(ips, 0.5))
+            << ", \"step_s_median\": " << num(quantile(step_s, 0.5))
+            << ", \"step_s_p90\": " << num(quantile(step_s, 0.9))
+            << ", \"compute_s_median\": " << num(quantile(compute_s, 0.5))
+            << ", \"data_wait_s_median\": " << num(quantile(data_s, 0.5))
+            << ", \"peak_rss_mb\": " << num(static_cast<double>(ru.ru_maxrss) / 1024.0)
+            // Peak device memory needs the CUDA allocator's statistics, which the CPU build of
+            // LibTorch does not ship; null until a CUDA build adds it through runtime/compat.h.
+            << ", \"peak_device_mb\": null"
+            << ", \"final_loss\": " << num(r.history.empty() ? 0.0 : r.history.back().scalars.at("loss")) << "}\n";
+  return core::kExitOk;
+}
+
 }  // namespace facerep::cli

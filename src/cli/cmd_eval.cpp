@@ -1,11 +1,77 @@
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 
+#include <torch/torch.h>
+
 #include "cli/commands.h"
+#include "cli/common.h"
+#include "core/error.h"
+#include "core/logging.h"
+#include "core/metrics.h"
+#include "core/run_dir.h"
+#include "eval/evaluator.h"
+#include "runtime/run_setup.h"
+#include "trainers/checkpoint_model.h"
+
+namespace fs = std::filesystem;
 
 namespace facerep::cli {
-// Placeholder until this subcommand's owner lands it.
-int cmd_eval(int, char**) {
-  std::cerr << "facerep: 'eval' is not available yet\n";
-  return 2;
+
+int cmd_eval(int argc, char** argv) {
+  auto options = make_options("facerep eval", "run a config's evaluations on a checkpoint", "CONFIG");
+  add_config_options(options);
+  options.add_options()("checkpoint", "checkpoint file to evaluate", cxxopts::value<std::string>())(
+      "out", "output folder (default: a new run folder <run.root>/<run.name>-eval/<time>)",
+      cxxopts::value<std::string>())("no-ema", "evaluate the live weights even when EMA weights exist");
+  auto args = parse_args(options, argc, argv);
+  if (!args) return core::kExitOk;
+  trainers::ExperimentConfig config = load_config(*args, options);
+  if (!args->count("checkpoint")) throw core::ConfigError("facerep eval: missing --checkpoint FILE");
+  if (config.eval.empty())
+    throw core::ConfigError(config.source_file + ": eval: the config lists no evaluations");
+  const std::string ckpt = (*args)["checkpoint"].as<std::string>();
+
+  const runtime::RunSetup rs = runtime::setup_run(config.run);
+  std::string out_dir;
+  if (args->count("out")) {
+    out_dir = (*args)["out"].as<std::string>();
+    fs::create_directories(out_dir);
+  } else {
+    out_dir = core::RunDir::create(config.run.root, config.run.name + "-eval").path();
+  }
+  core::set_log_file((fs::path(out_dir) / "log.txt").string());
+  auto [model, ckpt_config] = trainers::load_checkpoint_model(ckpt, !args->count("no-ema"));
+  model->to(rs.device);
+  model->eval();
+  core::log_info("evaluating " + ckpt + " (model " + ckpt_config.model.type + ") into " + out_dir);
+
+  core::MetricsWriter metrics(out_dir);
+  std::string report = "# Evaluation of " + ckpt + "\n\n";
+  for (size_t i = 0; i < config.eval.size(); ++i) {
+    auto evaluator = eval::evaluator_registry().build(config.eval[i]);
+    eval::EvalContext ctx;
+    ctx.device = rs.device;
+    ctx.seed = config.run.seed;
+    ctx.base_dir = config.base_dir;
+    ctx.image_size = model->image_size();
+    ctx.out_dir = (fs::path(out_dir) / config.eval[i].type).string();
+    fs::create_directories(ctx.out_dir);
+    torch::NoGradGuard no_grad;
+    const eval::EvalResult r = evaluator->evaluate(*model, ctx);
+    std::map<std::string, double> scalars;
+    std::cout << "eval " << r.name << ":";
+    for (const auto& [k, v] : r.metrics) {
+      scalars[r.name + "/" + k] = v;
+      std::cout << " " << k << "=" << v;
+    }
+    std::cout << "\n";
+    metrics.write(0, "eval", scalars);
+    report += "## " + r.name + "\n\n" + r.markdown + "\n\n";
+  }
+  std::ofstream(fs::path(out_dir) / "report.md") << report;
+  std::cout << "results: " << out_dir << "\n";
+  return core::kExitOk;
 }
+
 }  // namespace facerep::cli

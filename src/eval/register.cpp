@@ -1,8 +1,22 @@
 #include "eval/register.h"
 
+#include <memory>
+
+#include "eval/identification_evaluator.h"
+#include "eval/verification_evaluator.h"
+
 namespace facerep::eval {
 void register_components() {
   static const bool done = [] {
+    auto& r = evaluator_registry();
+    r.add<VerificationOptions>("verification", "pair verification: 10-fold accuracy, ROC/AUC, EER, TAR@FAR",
+                               [](const VerificationOptions& o) { return std::make_shared<VerificationEvaluator>(o); });
+    r.add<IdentificationOptions>("identification", "gallery/probe identification: rank-1, rank-5",
+                                 [](const IdentificationOptions& o) {
+                                   return std::make_shared<IdentificationEvaluator>(o);
+                                 });
+    r.add<KShotOptions>("kshot", "N-way k-shot episodes, nearest centroid: mean accuracy ± 95% CI",
+                        [](const KShotOptions& o) { return std::make_shared<KShotEvaluator>(o); });
     return true;
   }();
   (void)done;

@@ -1,8 +1,15 @@
 #include "trainers/register.h"
 
+#include "trainers/adamw.h"
+#include "trainers/schedule.h"
+#include "trainers/sgd.h"
+
 namespace facerep::trainers {
 void register_components() {
   static const bool done = [] {
+    register_sgd();
+    register_adamw();
+    register_schedules();
     return true;
   }();
   (void)done;

@@ -26,6 +26,7 @@ struct TrainOptions {
   int checkpoint_every = 0;
   int keep_last = 3;
   bool skip_nonfinite = false;
+  std::string best_mode = "max";
   EmaOptions ema;
 
   template <class V> void visit(V& v) {
@@ -40,6 +41,8 @@ struct TrainOptions {
     v("keep_last", keep_last, "checkpoints kept besides best and last").min(1);
     v("skip_nonfinite", skip_nonfinite,
       "skip (and count) batches whose loss is NaN/Inf instead of stopping");
+    v("best_mode", best_mode, "whether a higher (max) or lower (min) primary eval metric is better")
+        .one_of({"max", "min"});
     v.section("ema", ema, "weight EMA");
   }
 };

@@ -1,0 +1,91 @@
+#include "core/metrics.h"
+
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+#include "core/error.h"
+#include "core/tensorboard_writer.h"
+
+namespace facerep::core {
+
+namespace {
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+// Shortest text that reads back to the same double; null for NaN/inf (not valid JSON numbers).
+std::string json_number(double v) {
+  if (!std::isfinite(v)) return "null";
+  char buf[64];
+  const auto result = std::to_chars(buf, buf + sizeof(buf), v);
+  return std::string(buf, result.ptr);
+}
+
+double unix_seconds() {
+  using namespace std::chrono;
+  return duration<double>(system_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+std::string metrics_json_line(int64_t step, const std::string& phase, double wall_time,
+                              const std::map<std::string, double>& scalars) {
+  std::string out = "{\"step\": " + std::to_string(step) + ", \"phase\": " + json_string(phase) +
+                    ", \"time\": " + json_number(wall_time);
+  for (const auto& [name, value] : scalars) out += ", " + json_string(name) + ": " + json_number(value);
+  return out + "}";
+}
+
+MetricsWriter::MetricsWriter(const std::string& run_dir_path)
+    : jsonl_path_(run_dir_path + "/metrics.jsonl") {
+  jsonl_.open(jsonl_path_, std::ios::app);
+  if (!jsonl_) throw RuntimeError(jsonl_path_ + ": cannot open for writing");
+  tensorboard_ = std::make_unique<TensorBoardWriter>(run_dir_path);
+}
+
+MetricsWriter::~MetricsWriter() = default;
+
+void MetricsWriter::write(int64_t step, const std::string& phase,
+                          const std::map<std::string, double>& scalars) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const double now = unix_seconds();
+  jsonl_ << metrics_json_line(step, phase, now, scalars) << "\n";
+  jsonl_.flush();  // other tools tail this file while the run goes on
+  if (!jsonl_) throw RuntimeError(jsonl_path_ + ": write failed (disk full?)");
+  std::vector<std::pair<std::string, float>> tagged;
+  tagged.reserve(scalars.size());
+  for (const auto& [name, value] : scalars)
+    tagged.emplace_back(phase.empty() ? name : phase + "/" + name, static_cast<float>(value));
+  tensorboard_->write_scalars(step, tagged, now);
+  tensorboard_->flush();
+}
+
+void MetricsWriter::flush() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  jsonl_.flush();
+  tensorboard_->flush();
+}
+
+const std::string& MetricsWriter::events_path() const { return tensorboard_->path(); }
+
+}  // namespace facerep::core

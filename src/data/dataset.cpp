@@ -1,0 +1,79 @@
+#include "data/dataset.h"
+
+#include "core/error.h"
+#include "core/logging.h"
+#include "data/transform_normalize.h"
+
+namespace facerep::data {
+
+std::vector<std::shared_ptr<Transform>> build_transforms(const std::vector<core::ComponentSpec>& specs) {
+  std::vector<std::shared_ptr<Transform>> transforms;
+  bool normalized = false;
+  for (const auto& spec : specs) {
+    std::shared_ptr<Transform> t = transform_registry().build(spec);
+    if (normalized && t->needs_uint8())
+      throw core::ConfigError(core::SourceLoc{}, spec.path,
+                              "'" + spec.type + "' needs 8-bit pixels: list it before 'normalize'");
+    if (normalized && t->normalizes())
+      throw core::ConfigError(core::SourceLoc{}, spec.path, "'normalize' is listed twice");
+    normalized = normalized || t->normalizes();
+    transforms.push_back(std::move(t));
+  }
+  return transforms;
+}
+
+std::shared_ptr<Dataset> Dataset::build(const DatasetOptions& options, const SourceContext& ctx) {
+  auto transforms = build_transforms(options.transforms);
+  std::shared_ptr<Source> source = source_registry().build(options.source, ctx);
+  return std::make_shared<Dataset>(std::move(source), std::move(transforms), options, ctx.seed);
+}
+
+Dataset::Dataset(std::shared_ptr<Source> source, std::vector<std::shared_ptr<Transform>> transforms,
+                 const DatasetOptions& options, uint64_t seed)
+    : source_(std::move(source)), transforms_(std::move(transforms)), options_(options), seed_(seed) {
+  if (!source_) throw core::RuntimeError("dataset: no source");
+  normalization_ = std::make_shared<NormalizeOptions>();
+  for (const auto& t : transforms_)
+    if (const auto* n = dynamic_cast<const Normalize*>(t.get())) *normalization_ = n->options();
+}
+
+int64_t Dataset::size() const { return source_->size(); }
+const Source& Dataset::source() const { return *source_; }
+const NormalizeOptions& Dataset::normalization() const { return *normalization_; }
+int64_t Dataset::skipped() const { return skipped_.load(); }
+
+std::optional<std::vector<Sample>> Dataset::get(int64_t index, int64_t epoch) const {
+  if (index < 0 || index >= size())
+    throw core::RuntimeError("dataset: index " + std::to_string(index) + " out of range [0, " +
+                             std::to_string(size()) + ")");
+  std::string where = "sample " + std::to_string(index);
+  try {
+    Sample base = source_->get(index);
+    if (base.index < 0) base.index = index;
+    where += " (" + base.path + ")";
+    std::vector<Sample> views;
+    views.reserve(options_.views);
+    for (int v = 0; v < options_.views; ++v) {
+      Sample s = base;
+      if (v + 1 < options_.views) {  // transforms may write in place: give each view its own pixels
+        s.image = base.image.clone();
+        if (!base.region_map.empty()) s.region_map = base.region_map.clone();
+      }
+      std::mt19937_64 rng = sample_rng(seed_, epoch, index, v);
+      for (const auto& t : transforms_) t->apply(s, rng);
+      views.push_back(std::move(s));
+    }
+    return views;
+  } catch (const std::exception& e) {
+    const std::string reason = where + ": " + e.what();
+    if (options_.on_error != "skip") throw core::RuntimeError(reason);
+    const int64_t count = ++skipped_;
+    core::log_warn("skipped " + reason);
+    if (count > options_.max_skipped)
+      throw core::RuntimeError(std::to_string(count) + " samples skipped, more than max_skipped = " +
+                               std::to_string(options_.max_skipped) + "; last: " + reason);
+    return std::nullopt;
+  }
+}
+
+}  // namespace facerep::data

@@ -1,0 +1,57 @@
+#pragma once
+// A source plus its transforms: what the loader, the trainers and the evaluators read.
+// Sample `index` of `epoch`, view `v`, is transformed with a generator seeded from
+// (seed, epoch, index, v), so the data a model sees never depends on the number of workers or
+// on which thread decoded what.
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "data/data_options.h"
+#include "data/sample.h"
+#include "data/source.h"
+#include "data/transform.h"
+
+namespace facerep::data {
+
+struct NormalizeOptions;
+
+// Builds the transforms of `specs` in order. Throws core::ConfigError (at the spec's key path)
+// when a transform that needs 8-bit pixels comes after `normalize`, or `normalize` repeats.
+std::vector<std::shared_ptr<Transform>> build_transforms(const std::vector<core::ComponentSpec>& specs);
+
+class Dataset {
+ public:
+  // Builds the source and the transforms (build_transforms) from config.
+  static std::shared_ptr<Dataset> build(const DatasetOptions& options, const SourceContext& ctx);
+  Dataset(std::shared_ptr<Source> source, std::vector<std::shared_ptr<Transform>> transforms,
+          const DatasetOptions& options, uint64_t seed);
+
+  int64_t size() const;
+  const Source& source() const;
+  const std::vector<std::shared_ptr<Transform>>& transforms() const { return transforms_; }
+  // Mean/std the images end up normalised with: the `normalize` transform's, or the default
+  // 0.5/0.5 that collation applies (contact sheets use it to undo normalisation).
+  const NormalizeOptions& normalization() const;
+
+  // Sample `index` for `epoch`, one entry per view, transformed deterministically from
+  // (seed, epoch, index, view). std::nullopt when the sample failed and on_error is "skip"
+  // (logged, counted; throws core::RuntimeError once more than max_skipped were skipped).
+  // With on_error "fail", throws core::RuntimeError "sample <index> (<path>): <reason>".
+  std::optional<std::vector<Sample>> get(int64_t index, int64_t epoch) const;
+  // Samples skipped so far (over the dataset's life, all epochs; a batch fetched twice after a
+  // loader seek counts its skips twice).
+  int64_t skipped() const;
+
+ private:
+  std::shared_ptr<Source> source_;
+  std::vector<std::shared_ptr<Transform>> transforms_;
+  DatasetOptions options_;
+  uint64_t seed_;
+  std::shared_ptr<NormalizeOptions> normalization_;
+  mutable std::atomic<int64_t> skipped_{0};
+};
+
+}  // namespace facerep::data

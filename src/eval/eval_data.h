@@ -1,0 +1,23 @@
+#pragma once
+// What the evaluators share: building their dataset (with default evaluation transforms) and
+// resolving paths.
+#include <memory>
+#include <string>
+
+#include "data/data_options.h"
+#include "data/dataset.h"
+#include "eval/evaluator.h"
+
+namespace facerep::eval {
+
+// The dataset of an evaluator. When `options.transforms` is empty, evaluation uses
+// `resize` to ctx.image_size (collation then normalises with mean = std = 0.5).
+std::shared_ptr<data::Dataset> build_eval_dataset(data::DatasetOptions options, const EvalContext& ctx);
+
+// `path` against `base_dir` unless absolute or base_dir is empty.
+std::string resolve_against(const std::string& base_dir, const std::string& path);
+
+// The evaluator's display name: `name` when set, else its type.
+inline std::string eval_name(const std::string& name, const char* type) { return name.empty() ? type : name; }
+
+}  // namespace facerep::eval

@@ -1,0 +1,85 @@
+#include "eval/identification_evaluator.h"
+
+#include <map>
+#include <random>
+
+#include <torch/torch.h>
+
+#include "core/error.h"
+#include "eval/embed.h"
+#include "eval/eval_data.h"
+#include "eval/identification_metrics.h"
+#include "eval/report.h"
+
+namespace facerep::eval {
+
+namespace {
+void finish(EvalResult& r, const std::vector<std::pair<std::string, double>>& rows, const std::string& title,
+            const EvalContext& ctx) {
+  for (const auto& [k, v] : rows) r.metrics[k] = v;
+  r.markdown = metrics_markdown(title, rows);
+  if (!ctx.out_dir.empty()) write_results(ctx.out_dir, r);
+}
+}  // namespace
+
+EvalResult IdentificationEvaluator::evaluate(models::Backbone& model, const EvalContext& ctx) {
+  const auto dataset = build_eval_dataset(options_.data, ctx);
+  const Embedded e = embed_all(model, *dataset, options_.batch_size, options_.flip, ctx.device);
+  std::map<int64_t, std::vector<int64_t>> by_id;
+  for (size_t i = 0; i < e.identities.size(); ++i)
+    if (e.identities[i] >= 0) by_id[e.identities[i]].push_back(static_cast<int64_t>(i));
+  std::mt19937_64 rng(ctx.seed + static_cast<uint64_t>(options_.seed));
+  std::vector<int64_t> gallery_rows, gallery_ids, probe_rows, probe_ids;
+  int64_t dropped = 0;
+  for (auto& [id, rows] : by_id) {
+    // Fisher-Yates with the raw generator: the same split on every standard library.
+    for (int64_t i = static_cast<int64_t>(rows.size()) - 1; i > 0; --i)
+      std::swap(rows[i], rows[static_cast<int64_t>(rng() % static_cast<uint64_t>(i + 1))]);
+    if (static_cast<int64_t>(rows.size()) <= options_.gallery_per_identity) {
+      ++dropped;
+      continue;
+    }
+    for (size_t k = 0; k < rows.size(); ++k) {
+      const bool gallery = static_cast<int64_t>(k) < options_.gallery_per_identity;
+      (gallery ? gallery_rows : probe_rows).push_back(rows[k]);
+      (gallery ? gallery_ids : probe_ids).push_back(id);
+    }
+  }
+  if (probe_rows.empty() || by_id.size() - dropped < 2)
+    throw core::RuntimeError("identification: needs at least two identities with more than " +
+                             std::to_string(options_.gallery_per_identity) +
+                             " labelled images; the data has " + std::to_string(by_id.size() - dropped));
+  const at::Tensor g = e.embeddings.index_select(0, torch::tensor(gallery_rows));
+  const at::Tensor p = e.embeddings.index_select(0, torch::tensor(probe_rows));
+  const std::vector<int64_t> ranks = identity_ranks(g, gallery_ids, p, probe_ids);
+  EvalResult r;
+  r.name = eval_name(options_.name, "identification");
+  r.primary = "rank1";
+  finish(r,
+         {{"rank1", rank_k_rate(ranks, 1)},
+          {"rank5", rank_k_rate(ranks, 5)},
+          {"gallery", static_cast<double>(gallery_rows.size())},
+          {"probes", static_cast<double>(probe_rows.size())},
+          {"identities", static_cast<double>(by_id.size() - dropped)}},
+         r.name + " (closed set, cosine)", ctx);
+  return r;
+}
+
+EvalResult KShotEvaluator::evaluate(models::Backbone& model, const EvalContext& ctx) {
+  const auto dataset = build_eval_dataset(options_.data, ctx);
+  const Embedded e = embed_all(model, *dataset, options_.batch_size, options_.flip, ctx.device);
+  EpisodeOptions o;
+  o.ways = options_.ways, o.shots = options_.shots, o.queries = options_.queries, o.episodes = options_.episodes;
+  o.seed = ctx.seed + static_cast<uint64_t>(options_.seed);
+  const MeanCi m = mean_ci95(kshot_episodes(e.embeddings, e.identities, o));
+  EvalResult r;
+  r.name = eval_name(options_.name, "kshot");
+  r.primary = "accuracy";
+  finish(r, {{"accuracy", m.mean}, {"ci95", m.ci95}, {"std", m.std}, {"episodes", static_cast<double>(o.episodes)}},
+         r.name + " (" + std::to_string(o.ways) + "-way " + std::to_string(o.shots) + "-shot, " +
+             std::to_string(o.queries) + " queries, nearest centroid)",
+         ctx);
+  return r;
+}
+
+}  // namespace facerep::eval

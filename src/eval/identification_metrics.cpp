@@ -1,0 +1,118 @@
+#include "eval/identification_metrics.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <random>
+
+#include <torch/torch.h>
+
+#include "core/error.h"
+
+namespace facerep::eval {
+
+namespace {
+at::Tensor unit_rows(const at::Tensor& x) {
+  return torch::nn::functional::normalize(x.to(torch::kFloat), torch::nn::functional::NormalizeFuncOptions().dim(1));
+}
+
+// Uniform integer in [0, n) from raw generator output, portable across standard libraries.
+int64_t draw(std::mt19937_64& rng, int64_t n) { return static_cast<int64_t>(rng() % static_cast<uint64_t>(n)); }
+
+template <class T>
+void shuffle(std::vector<T>& v, std::mt19937_64& rng) {
+  for (int64_t i = static_cast<int64_t>(v.size()) - 1; i > 0; --i) std::swap(v[i], v[draw(rng, i + 1)]);
+}
+}  // namespace
+
+std::vector<int64_t> identity_ranks(const at::Tensor& gallery, const std::vector<int64_t>& gallery_ids,
+                                    const at::Tensor& probes, const std::vector<int64_t>& probe_ids) {
+  if (gallery.size(0) != static_cast<int64_t>(gallery_ids.size()) ||
+      probes.size(0) != static_cast<int64_t>(probe_ids.size()))
+    throw core::RuntimeError("identification: embeddings and labels differ in count");
+  // Column of each gallery identity.
+  std::map<int64_t, int64_t> column;
+  for (int64_t id : gallery_ids) column.emplace(id, static_cast<int64_t>(column.size()));
+  const int64_t n_ids = static_cast<int64_t>(column.size());
+  std::vector<int64_t> col_of;
+  for (int64_t id : gallery_ids) col_of.push_back(column[id]);
+  const at::Tensor sims = unit_rows(probes).matmul(unit_rows(gallery).t()).cpu();  // [P,G]
+  // Best similarity per identity: [P, I].
+  at::Tensor best = torch::full({probes.size(0), n_ids}, -std::numeric_limits<float>::infinity());
+  const at::Tensor idx = torch::tensor(col_of, torch::kLong).unsqueeze(0).expand({probes.size(0), -1});
+  best = best.scatter_reduce(1, idx, sims, "amax", /*include_self=*/true);
+  std::vector<int64_t> ranks;
+  for (int64_t p = 0; p < probes.size(0); ++p) {
+    auto it = column.find(probe_ids[p]);
+    if (it == column.end()) {
+      ranks.push_back(0);
+      continue;
+    }
+    const at::Tensor row = best[p];
+    const at::Tensor truth = row[it->second];
+    ranks.push_back(row.gt(truth).sum().item<int64_t>() + 1);
+  }
+  return ranks;
+}
+
+double rank_k_rate(const std::vector<int64_t>& ranks, int64_t k) {
+  if (ranks.empty()) return 0;
+  int64_t hits = 0;
+  for (int64_t r : ranks) hits += r >= 1 && r <= k;
+  return static_cast<double>(hits) / static_cast<double>(ranks.size());
+}
+
+MeanCi mean_ci95(const std::vector<double>& values) {
+  MeanCi out;
+  if (values.empty()) return out;
+  const double n = static_cast<double>(values.size());
+  for (double v : values) out.mean += v / n;
+  double var = 0;
+  for (double v : values) var += (v - out.mean) * (v - out.mean) / n;
+  out.std = std::sqrt(var);
+  out.ci95 = 1.96 * out.std / std::sqrt(n);
+  return out;
+}
+
+std::vector<double> kshot_episodes(const at::Tensor& embeddings, const std::vector<int64_t>& labels,
+                                   const EpisodeOptions& o) {
+  if (embeddings.size(0) != static_cast<int64_t>(labels.size()))
+    throw core::RuntimeError("k-shot: embeddings and labels differ in count");
+  std::map<int64_t, std::vector<int64_t>> by_id;
+  for (size_t i = 0; i < labels.size(); ++i)
+    if (labels[i] >= 0) by_id[labels[i]].push_back(static_cast<int64_t>(i));
+  std::vector<int64_t> eligible;
+  for (const auto& [id, rows] : by_id)
+    if (static_cast<int64_t>(rows.size()) >= o.shots + o.queries) eligible.push_back(id);
+  if (static_cast<int64_t>(eligible.size()) < o.ways)
+    throw core::RuntimeError("k-shot: " + std::to_string(o.ways) + "-way episodes need " + std::to_string(o.ways) +
+                             " identities with at least shots + queries = " + std::to_string(o.shots + o.queries) +
+                             " samples; the data has " + std::to_string(eligible.size()));
+  const at::Tensor x = unit_rows(embeddings).cpu();
+  std::mt19937_64 rng(o.seed);
+  std::vector<double> accuracies;
+  for (int64_t e = 0; e < o.episodes; ++e) {
+    std::vector<int64_t> ids = eligible;
+    shuffle(ids, rng);
+    ids.resize(o.ways);
+    std::vector<at::Tensor> centroids;
+    std::vector<int64_t> query_rows, query_class;
+    for (int64_t c = 0; c < o.ways; ++c) {
+      std::vector<int64_t> rows = by_id[ids[c]];
+      shuffle(rows, rng);
+      const at::Tensor support = x.index_select(0, torch::tensor(std::vector<int64_t>(rows.begin(), rows.begin() + o.shots)));
+      centroids.push_back(support.mean(0));
+      for (int64_t q = 0; q < o.queries; ++q) {
+        query_rows.push_back(rows[o.shots + q]);
+        query_class.push_back(c);
+      }
+    }
+    const at::Tensor protos = unit_rows(torch::stack(centroids));
+    const at::Tensor pred = x.index_select(0, torch::tensor(query_rows)).matmul(protos.t()).argmax(1);
+    const double acc = pred.eq(torch::tensor(query_class)).to(torch::kDouble).mean().item<double>();
+    accuracies.push_back(acc);
+  }
+  return accuracies;
+}
+
+}  // namespace facerep::eval

@@ -1,0 +1,91 @@
+#include "eval/verification_evaluator.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <unordered_map>
+
+#include <torch/torch.h>
+
+#include "core/error.h"
+#include "eval/embed.h"
+#include "eval/eval_data.h"
+#include "eval/pair_list.h"
+#include "eval/report.h"
+#include "eval/verification_metrics.h"
+
+namespace facerep::eval {
+
+namespace {
+std::string canonical(const std::string& p) {
+  std::error_code ec;
+  const auto c = std::filesystem::weakly_canonical(p, ec);
+  return ec ? std::filesystem::path(p).lexically_normal().string() : c.string();
+}
+
+std::string far_key(double far) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "tar_at_far_%.0e", far);
+  return buf;  // e.g. tar_at_far_1e-03
+}
+
+// Pair rows in the embedded set for file-based pair lists.
+std::vector<IndexPair> match_pairs(const std::vector<PathPair>& pairs, const Embedded& e) {
+  std::unordered_map<std::string, int64_t> row;
+  for (size_t i = 0; i < e.paths.size(); ++i) row.emplace(canonical(e.paths[i]), static_cast<int64_t>(i));
+  std::vector<IndexPair> out;
+  for (const auto& p : pairs) {
+    auto a = row.find(canonical(p.a)), b = row.find(canonical(p.b));
+    if (a == row.end() || b == row.end())
+      throw core::RuntimeError(p.origin + ": " + (a == row.end() ? p.a : p.b) +
+                               " is not a sample of the evaluator's data.source");
+    out.push_back({a->second, b->second, p.same});
+  }
+  return out;
+}
+}  // namespace
+
+EvalResult VerificationEvaluator::evaluate(models::Backbone& model, const EvalContext& ctx) {
+  const auto dataset = build_eval_dataset(options_.data, ctx);
+  const Embedded e = embed_all(model, *dataset, options_.batch_size, options_.flip, ctx.device);
+  std::vector<IndexPair> pairs;
+  if (options_.pairs == "generate") {
+    pairs = generate_pairs(e.identities, options_.num_pairs, ctx.seed + static_cast<uint64_t>(options_.seed));
+  } else {
+    const std::string file = resolve_against(ctx.base_dir, options_.pairs);
+    const bool csv = file.size() >= 4 && file.substr(file.size() - 4) == ".csv";
+    pairs = match_pairs(csv ? read_csv_pairs(file) : read_lfw_pairs(file, resolve_against(ctx.base_dir, options_.image_root)), e);
+  }
+  std::vector<double> scores;
+  std::vector<bool> same;
+  const at::Tensor x = e.embeddings;
+  for (const auto& p : pairs) {
+    scores.push_back((x[p.a] * x[p.b]).sum().item<double>());
+    same.push_back(p.same);
+  }
+  const FoldAccuracy acc = kfold_accuracy(scores, same, options_.folds);
+  const Roc roc = compute_roc(scores, same);
+  double mean_threshold = 0;
+  for (double t : acc.threshold) mean_threshold += t / acc.threshold.size();
+
+  EvalResult r;
+  r.name = eval_name(options_.name, "verification");
+  r.primary = "accuracy";
+  std::vector<std::pair<std::string, double>> rows = {
+      {"accuracy", acc.mean}, {"accuracy_std", acc.std}, {"auc", roc.auc},
+      {"eer", roc.eer},       {"threshold", mean_threshold}};
+  for (double far : resolvable_fars(roc.negatives)) rows.emplace_back(far_key(far), tar_at_far(roc, far));
+  rows.emplace_back("pairs", static_cast<double>(pairs.size()));
+  for (const auto& [k, v] : rows) r.metrics[k] = v;
+  r.markdown = metrics_markdown(r.name + " (" + std::to_string(options_.folds) + "-fold, " +
+                                    std::to_string(roc.positives) + " same / " + std::to_string(roc.negatives) +
+                                    " different pairs)",
+                                rows);
+  if (!ctx.out_dir.empty()) {
+    write_results(ctx.out_dir, r);
+    write_roc_csv((std::filesystem::path(ctx.out_dir) / "roc.csv").string(), roc);
+    write_roc_png((std::filesystem::path(ctx.out_dir) / "roc.png").string(), roc, r.name);
+  }
+  return r;
+}
+
+}  // namespace facerep::eval

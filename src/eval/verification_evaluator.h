@@ -1,0 +1,53 @@
+#pragma once
+// `verification`: embeds the evaluator's dataset once, scores pairs by cosine similarity and
+// reports 10-fold accuracy (LFW protocol), AUC, EER and TAR at the FARs the pair count resolves.
+// Pairs: `generate` (balanced, seeded, from the source's identity labels), a CSV `path1,path2,same`
+// or an LFW pairs.txt (images under image_root as name/name_%04d.jpg). Pair paths must name
+// samples of data.source (e.g. an image_folder over the same root); all of the source is embedded.
+// Writes results.json, results.md, roc.csv and roc.png to ctx.out_dir.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "data/data_options.h"
+#include "eval/evaluator.h"
+
+namespace facerep::eval {
+
+struct VerificationOptions {
+  std::string name;
+  data::DatasetOptions data;
+  std::string pairs = "generate";
+  std::string image_root;
+  int num_pairs = 600;
+  int seed = 0;
+  int folds = 10;
+  int batch_size = 64;
+  bool flip = false;
+
+  template <class V> void visit(V& v) {
+    v("name", name, "name in logs and reports (default: verification)");
+    v.section("data", data, "source + transforms (default transforms: resize to the model's size)");
+    v("pairs", pairs, "generate | a CSV path1,path2,same | an LFW pairs.txt").non_empty();
+    v("image_root", image_root, "for pairs.txt: folder holding name/name_%04d.jpg");
+    v.require(!v.reading() || pairs == "generate" || pairs.size() < 4 ||
+                  pairs.substr(pairs.size() - 4) == ".csv" || !image_root.empty(),
+              "image_root", "is needed with an LFW pairs.txt (" + pairs + ")");
+    v("num_pairs", num_pairs, "with pairs: generate, how many (half same, half different)").min(2);
+    v("seed", seed, "with pairs: generate, added to the run seed").min(0);
+    v("folds", folds, "cross-validation folds (consecutive blocks of pairs)").min(2);
+    v("batch_size", batch_size, "embedding batch size").min(1);
+    v("flip", flip, "flip test-time augmentation: add the mirrored image's embedding");
+  }
+};
+
+class VerificationEvaluator : public Evaluator {
+ public:
+  explicit VerificationEvaluator(const VerificationOptions& options) : options_(options) {}
+  EvalResult evaluate(models::Backbone& model, const EvalContext& ctx) override;
+
+ private:
+  VerificationOptions options_;
+};
+
+}  // namespace facerep::eval

@@ -1,0 +1,27 @@
+#include "trainers/batch_slice.h"
+
+#include <ATen/ATen.h>
+
+namespace facerep::trainers {
+
+data::Batch slice_batch(const data::Batch& batch, int64_t start, int64_t length) {
+  auto cut = [&](const at::Tensor& t) { return t.defined() ? t.narrow(0, start, length) : t; };
+  data::Batch out;
+  out.images = cut(batch.images);
+  for (const auto& v : batch.views) out.views.push_back(cut(v));
+  out.identity = cut(batch.identity);
+  out.attributes = cut(batch.attributes);
+  out.attributes_mask = cut(batch.attributes_mask);
+  out.aus = cut(batch.aus);
+  out.aus_mask = cut(batch.aus_mask);
+  out.landmarks = cut(batch.landmarks);
+  out.landmarks_mask = cut(batch.landmarks_mask);
+  out.region_map = cut(batch.region_map);
+  out.region_mask = cut(batch.region_mask);
+  const auto b = static_cast<size_t>(start), e = static_cast<size_t>(start + length);
+  if (batch.paths.size() >= e) out.paths.assign(batch.paths.begin() + b, batch.paths.begin() + e);
+  if (batch.indices.size() >= e) out.indices.assign(batch.indices.begin() + b, batch.indices.begin() + e);
+  return out;
+}
+
+}  // namespace facerep::trainers

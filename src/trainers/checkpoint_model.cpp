@@ -1,0 +1,30 @@
+#include "trainers/checkpoint_model.h"
+
+#include "core/config_tree.h"
+#include "core/error.h"
+#include "runtime/checkpoint.h"
+
+namespace facerep::trainers {
+
+ExperimentConfig checkpoint_config(const std::string& config_yaml, const std::string& checkpoint_path) {
+  core::ConfigTree tree = core::ConfigTree::load_string(config_yaml, checkpoint_path + " (stored config)");
+  return load_experiment_tree(tree);
+}
+
+std::pair<std::shared_ptr<models::Backbone>, ExperimentConfig> load_checkpoint_model(
+    const std::string& checkpoint_path, bool prefer_ema) {
+  const runtime::Checkpoint ckpt = runtime::load_checkpoint(checkpoint_path);
+  ExperimentConfig config = checkpoint_config(ckpt.config_yaml, checkpoint_path);
+  std::shared_ptr<models::Backbone> model = models::model_registry().build(config.model);
+  const bool use_ema = prefer_ema && !ckpt.ema.empty();
+  try {
+    runtime::load_module_state(*model, use_ema ? ckpt.ema : ckpt.model,
+                               use_ema ? "checkpoint EMA weights" : "checkpoint model");
+  } catch (const core::RuntimeError& e) {
+    throw core::RuntimeError(checkpoint_path + ": " + e.what());
+  }
+  model->eval();
+  return {model, config};
+}
+
+}  // namespace facerep::trainers

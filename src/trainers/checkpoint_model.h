@@ -1,0 +1,21 @@
+#pragma once
+// A trained backbone from a checkpoint, rebuilt from the config stored inside it (the embed
+// command, `facerep eval` and evaluators use it).
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "models/backbone.h"
+#include "trainers/experiment_config.h"
+
+namespace facerep::trainers {
+
+// The model in eval mode on the CPU, with the EMA weights when the checkpoint has them and
+// `prefer_ema`. Throws core::RuntimeError naming the path for an unreadable checkpoint.
+std::pair<std::shared_ptr<models::Backbone>, ExperimentConfig> load_checkpoint_model(
+    const std::string& checkpoint_path, bool prefer_ema = true);
+
+// The config stored in a checkpoint (validated like a config file).
+ExperimentConfig checkpoint_config(const std::string& config_yaml, const std::string& checkpoint_path);
+
+}  // namespace facerep::trainers

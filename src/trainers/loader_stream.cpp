@@ -1,0 +1,46 @@
+#include "trainers/loader_stream.h"
+
+#include "data/dataset.h"
+#include "data/loader.h"
+
+namespace facerep::trainers {
+
+namespace {
+class LoaderStream : public BatchStream {
+ public:
+  LoaderStream(const ExperimentConfig& config, int rank, int world, bool pin) {
+    data::SourceContext sctx;
+    sctx.base_dir = config.base_dir;
+    sctx.seed = config.run.seed;
+    dataset_ = data::Dataset::build(config.data.train, sctx);
+    loader_ = std::make_unique<data::Loader>(dataset_, config.data.loader, config.train.batch_size,
+                                             config.run.seed, rank, world, pin);
+    sampler_ = config.data.loader.sampler.type;
+    views_ = config.data.train.views;
+  }
+  std::optional<data::Batch> next() override { return loader_->next(); }
+  StreamPosition position() const override {
+    const data::LoaderPosition p = loader_->position();
+    return {p.epoch, p.batch};
+  }
+  void seek(const StreamPosition& pos) override { loader_->seek({pos.epoch, pos.batch}); }
+  int64_t batches_per_epoch() const override { return loader_->batches_per_epoch(); }
+  int64_t num_identities() const override { return dataset_->source().num_identities(); }
+  std::string sampler() const override { return sampler_; }
+  int views() const override { return views_; }
+  std::string describe() const override { return dataset_->source().describe(); }
+
+ private:
+  std::shared_ptr<data::Dataset> dataset_;
+  std::unique_ptr<data::Loader> loader_;
+  std::string sampler_;
+  int views_ = 1;
+};
+}  // namespace
+
+std::unique_ptr<BatchStream> make_loader_stream(const ExperimentConfig& config, int rank, int world,
+                                                bool pin_memory) {
+  return std::make_unique<LoaderStream>(config, rank, world, pin_memory);
+}
+
+}  // namespace facerep::trainers

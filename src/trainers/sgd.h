@@ -1,0 +1,37 @@
+#pragma once
+// `optim: {type: sgd}` — SGD with (Nesterov) momentum and coupled weight decay, the update rule
+// of torch.optim.SGD (dampening 0): g += wd·p; buf = m·buf + g (buf = g at the first step);
+// p -= lr · (nesterov ? g + m·buf : buf).
+#include "trainers/optimizer.h"
+
+namespace facerep::trainers {
+
+struct SgdOptions {
+  OptimizerCommon common;
+  double momentum = 0.9;
+  bool nesterov = false;
+
+  template <class V> void visit(V& v) {
+    common.visit(v);
+    v("momentum", momentum, "momentum factor; 0 = plain SGD").min(0.0).less(1.0);
+    v("nesterov", nesterov, "Nesterov momentum");
+  }
+};
+
+class Sgd : public Optimizer {
+ public:
+  Sgd(std::vector<ParamGroup> groups, double base_lr, double momentum, bool nesterov);
+  const char* type() const override { return "sgd"; }
+  void step() override;
+
+ protected:
+  std::vector<std::string> slot_names() const override { return {"momentum"}; }
+
+ private:
+  double momentum_;
+  bool nesterov_;
+};
+
+void register_sgd();
+
+}  // namespace facerep::trainers

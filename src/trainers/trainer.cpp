@@ -1,0 +1,369 @@
+#include "trainers/trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <sstream>
+
+#include <torch/torch.h>
+
+#include "core/error.h"
+#include "core/logging.h"
+#include "runtime/rng.h"
+#include "runtime/run_setup.h"
+#include "trainers/batch_slice.h"
+#include "trainers/loader_stream.h"
+#include "trainers/trainer_hooks.h"
+
+namespace facerep::trainers {
+
+namespace {
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+std::string first_paths(const data::Batch& batch, size_t n) {
+  std::string s;
+  for (size_t i = 0; i < batch.paths.size() && i < n; ++i) s += (i ? ", " : "") + batch.paths[i];
+  if (batch.paths.size() > n) s += ", ... (" + std::to_string(batch.paths.size()) + " samples)";
+  return s.empty() ? "(no paths)" : s;
+}
+// "line N: 'old' -> 'new'" for the first line where two YAML texts differ.
+std::string first_difference(const std::string& a, const std::string& b) {
+  std::istringstream sa(a), sb(b);
+  std::string la, lb;
+  for (int line = 1;; ++line) {
+    const bool ha = static_cast<bool>(std::getline(sa, la));
+    const bool hb = static_cast<bool>(std::getline(sb, lb));
+    if (!ha && !hb) return "no difference";
+    if (!ha) la = "";
+    if (!hb) lb = "";
+    if (la != lb) return "resolved line " + std::to_string(line) + ": '" + la + "' became '" + lb + "'";
+  }
+}
+}  // namespace
+
+Trainer::Trainer(ExperimentConfig config, TrainerSetup setup)
+    : config_(std::move(config)), setup_(std::move(setup)) {
+  build();
+}
+
+Trainer::~Trainer() = default;
+
+void Trainer::build() {
+  const runtime::RunSetup rs = runtime::setup_run(config_.run);
+  device_ = rs.device;
+  const runtime::Precision requested = runtime::parse_precision(config_.run.precision);
+  precision_ = runtime::effective_precision(requested, device_);
+  core::log_info("device " + device_.str() + ", " + std::to_string(rs.threads) + " threads, precision " +
+                 runtime::precision_name(precision_) +
+                 (precision_ != requested ? std::string(" (run.precision=") + config_.run.precision +
+                                                " applies to CUDA only; CPU runs fp32)"
+                                          : ""));
+
+  data_ = setup_.data ? std::move(setup_.data)
+                      : make_loader_stream(config_, setup_.rank, setup_.world,
+                                           device_.is_cuda() && config_.data.loader.pin_memory);
+  core::log_info("data: " + data_->describe());
+  if (data_->batches_per_epoch() < 1)
+    throw core::ConfigError("train.batch_size: " + std::to_string(config_.train.batch_size) +
+                            " leaves no complete batch in an epoch of " + data_->describe());
+  if (config_.train.grad_accum > config_.train.batch_size)
+    throw core::ConfigError("train.grad_accum: " + std::to_string(config_.train.grad_accum) +
+                            " micro-batches cannot split a batch of " +
+                            std::to_string(config_.train.batch_size));
+  total_steps_ = config_.train.steps > 0 ? config_.train.steps
+                                         : int64_t{config_.train.epochs} * data_->batches_per_epoch();
+
+  model_ = models::model_registry().build(config_.model);
+  model_->to(device_);
+  losses::ObjectiveContext octx;
+  octx.num_classes = data_->num_identities();
+  octx.embedding_dim = model_->embedding_dim();
+  octx.image_size = model_->image_size();
+  octx.model = model_;
+  objective_ = losses::objective_registry().build(config_.objective, octx);
+  objective_->to(device_);
+  check_needs();
+
+  OptimizerInputs oin;
+  oin.model = model_;
+  oin.objective = objective_;
+  oin.global_batch = int64_t{config_.train.batch_size} * setup_.world;
+  optimizer_ = optimizer_registry().build(config_.optim, oin);
+  ScheduleContext sctx;
+  sctx.base_lr = optimizer_->base_lr();
+  sctx.total_steps = total_steps_;
+  sctx.steps_per_epoch = data_->batches_per_epoch();
+  schedule_ = schedule_registry().build(config_.schedule, sctx);
+  for (const auto& spec : config_.eval) evaluators_.push_back(eval::evaluator_registry().build(spec));
+  if (config_.train.ema.enabled) ema_ = std::make_unique<runtime::Ema>(*model_, config_.train.ema.decay);
+  scaler_ = std::make_unique<runtime::LossScaler>(precision_ == runtime::Precision::kFp16);
+  objective_generator_ = runtime::make_cpu_generator(config_.run.seed, /*stream=*/1);
+
+  int64_t n_params = 0;
+  for (const auto& p : optimizer_->parameters()) n_params += p.numel();
+  core::log_info("model " + config_.model.type + ", objective " + config_.objective.type + ", optimizer " +
+                 optimizer_->type() + " (" + std::to_string(optimizer_->groups().size()) + " groups, " +
+                 std::to_string(n_params) + " parameters), " + std::to_string(total_steps_) + " steps of " +
+                 std::to_string(config_.train.batch_size) + " samples (" +
+                 std::to_string(data_->batches_per_epoch()) + " per epoch)");
+
+  if (!setup_.run_dir.empty() || setup_.progress) hooks_.push_back(std::make_unique<LoggingHook>());
+  hooks_.push_back(std::make_unique<EvalHook>());
+  if (!setup_.run_dir.empty()) hooks_.push_back(std::make_unique<CheckpointHook>());
+
+  if (!setup_.resume.empty()) restore(runtime::load_checkpoint(setup_.resume));
+}
+
+void Trainer::add_hook(std::unique_ptr<TrainerHook> hook) { hooks_.push_back(std::move(hook)); }
+
+void Trainer::check_needs() const {
+  const losses::DataNeeds needs = objective_->needs();
+  const std::string who = "objective '" + config_.objective.type + "'";
+  if (needs.identity && data_->num_identities() <= 0)
+    throw core::ConfigError("data.train.source: " + who + " needs identity labels, but " +
+                            data_->describe() + " has none");
+  if (needs.m_per_class_sampler && data_->sampler() != "m_per_class")
+    throw core::ConfigError("data.loader.sampler: " + who +
+                            " needs batches of several samples per identity: set "
+                            "data.loader.sampler.type: m_per_class (got '" + data_->sampler() + "')");
+  if (needs.views > data_->views())
+    throw core::ConfigError("data.train.views: " + who + " needs " + std::to_string(needs.views) +
+                            " views per sample, got " + std::to_string(data_->views()));
+}
+
+data::Batch Trainer::next_batch() {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    std::optional<data::Batch> b = data_->next();
+    if (b) return std::move(*b);
+    ++state_.epoch;  // end of an epoch: the next call starts the following one
+  }
+  throw core::RuntimeError("the training data yielded an empty epoch (" + data_->describe() + ")");
+}
+
+bool Trainer::train_step(const data::Batch& host_batch, StepInfo& info) {
+  const data::Batch batch = host_batch.to(device_);
+  const int64_t n = batch.size();
+  if (n < 1) throw core::RuntimeError("step " + std::to_string(state_.step + 1) + ": empty batch");
+  if (!first_batch_checked_) {
+    first_batch_checked_ = true;
+    if (objective_->needs().region_map_or_landmarks &&
+        !(batch.region_map.defined() || batch.landmarks.defined()))
+      throw core::ConfigError("data.train: objective '" + config_.objective.type +
+                              "' needs region maps or landmarks, but the first batch has neither");
+  }
+  const double lr = schedule_->lr(state_.step);
+  optimizer_->set_lr(lr);
+  optimizer_->zero_grad();
+
+  losses::StepContext ctx;
+  ctx.step = state_.step;
+  ctx.total_steps = total_steps_;
+  ctx.epoch = state_.epoch;
+  ctx.generator = objective_generator_;
+  ctx.training = true;
+
+  const int64_t accum = std::min<int64_t>(config_.train.grad_accum, n);
+  const int64_t chunk = (n + accum - 1) / accum;
+  std::map<std::string, double> scalars;
+  bool finite = true;
+  for (int64_t start = 0; start < n; start += chunk) {
+    const int64_t len = std::min(chunk, n - start);
+    const data::Batch micro = accum > 1 ? slice_batch(batch, start, len) : batch;
+    const double weight = static_cast<double>(len) / static_cast<double>(n);
+    losses::LossOutput out;
+    {
+      runtime::AutocastGuard autocast(precision_);
+      out = objective_->compute(*model_, micro, ctx);
+    }
+    const double total = out.total.item<double>();
+    if (!std::isfinite(total)) {
+      finite = false;
+      scalars["loss"] = total;
+      if (!config_.train.skip_nonfinite)
+        throw core::RuntimeError(
+            "step " + std::to_string(state_.step + 1) + ": loss is " + std::to_string(total) +
+            " (batch: " + first_paths(micro, 8) + "); last good checkpoint: " +
+            (state_.last_checkpoint.empty() ? "none" : state_.last_checkpoint) +
+            " (set train.skip_nonfinite: true to skip such batches)");
+      break;
+    }
+    scaler_->scale(out.total * weight).backward();
+    scalars["loss"] += total * weight;
+    for (const auto& [name, t] : out.terms) scalars[name] += t.item<double>() * weight;
+    for (const auto& [name, v] : out.metrics) scalars[name] += v * weight;
+  }
+  if (!finite) {
+    optimizer_->zero_grad();
+    ++state_.skipped;
+    core::log_warn("step " + std::to_string(state_.step + 1) + ": non-finite loss, batch skipped (" +
+                   std::to_string(state_.skipped) + " skipped so far; first samples: " +
+                   first_paths(batch, 4) + ")");
+    return false;
+  }
+  const std::vector<at::Tensor> params = optimizer_->parameters();
+  const bool grads_finite = scaler_->unscale(params);
+  if (grads_finite) {
+    if (config_.train.grad_clip > 0.0) {
+      const double norm = torch::nn::utils::clip_grad_norm_(params, config_.train.grad_clip);
+      scalars["grad_norm"] = norm;
+    }
+    optimizer_->step();
+  } else {
+    core::log_warn("step " + std::to_string(state_.step + 1) + ": fp16 gradients overflowed; loss scale now " +
+                   std::to_string(scaler_->current_scale() * 0.5));
+  }
+  scaler_->update(grads_finite);
+  ++state_.step;
+  objective_->after_step(*model_, ctx);
+  if (ema_) ema_->update(*model_);
+
+  info.step = state_.step;
+  info.epoch = state_.epoch;
+  info.images = n;
+  info.lr = lr;
+  info.scalars = std::move(scalars);
+  return true;
+}
+
+TrainResult Trainer::run() {
+  model_->train();
+  objective_->train();
+  for (auto& h : hooks_) h->on_start(*this);
+  const int64_t stop = setup_.stop_after > 0 ? std::min(setup_.stop_after, total_steps_) : total_steps_;
+  while (state_.step < stop) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const data::Batch batch = next_batch();
+    StepInfo info;
+    info.data_seconds = seconds_since(t0);
+    if (!train_step(batch, info)) continue;
+    info.seconds = seconds_since(t0);
+    result_.history.push_back(info);
+    for (auto& h : hooks_) h->after_step(*this, info);
+  }
+  result_.finished = state_.step >= total_steps_;
+  for (auto& h : hooks_) h->on_end(*this, result_.finished);
+  result_.steps = state_.step;
+  result_.skipped = state_.skipped;
+  result_.last_checkpoint = state_.last_checkpoint;
+  return std::move(result_);
+}
+
+std::vector<eval::EvalResult> Trainer::evaluate() {
+  std::vector<eval::EvalResult> results;
+  if (evaluators_.empty()) return results;
+  model_->eval();
+  if (ema_) ema_->apply_to(*model_);
+  try {
+    for (size_t i = 0; i < evaluators_.size(); ++i) {
+      eval::EvalContext ctx;
+      ctx.device = device_;
+      ctx.step = state_.step;
+      ctx.seed = config_.run.seed;
+      ctx.base_dir = config_.base_dir;
+      ctx.image_size = model_->image_size();
+      if (!setup_.run_dir.empty()) {
+        ctx.out_dir = (std::filesystem::path(setup_.run_dir) / "eval" /
+                       (config_.eval[i].type + "-" + std::to_string(state_.step)))
+                          .string();
+        std::filesystem::create_directories(ctx.out_dir);
+      }
+      torch::NoGradGuard no_grad;
+      results.push_back(evaluators_[i]->evaluate(*model_, ctx));
+    }
+  } catch (...) {
+    if (ema_) ema_->restore(*model_);
+    model_->train();
+    throw;
+  }
+  if (ema_) ema_->restore(*model_);
+  model_->train();
+  record_evaluations(results);
+  return results;
+}
+
+void Trainer::record_evaluations(const std::vector<eval::EvalResult>& results) {
+  state_.improved_at_step = false;
+  for (const auto& r : results) {
+    result_.evaluations.push_back(r);
+    if (r.primary.empty() || !r.metrics.count(r.primary)) continue;
+    const std::string name = "eval/" + r.name + "/" + r.primary;
+    if (!state_.best_metric_name.empty() && state_.best_metric_name != name) continue;
+    const double v = r.metrics.at(r.primary);
+    const bool better = config_.train.best_mode == "max" ? v > state_.best_metric : v < state_.best_metric;
+    if (!state_.has_best || better) {
+      state_.best_metric = v;
+      state_.best_metric_name = name;
+      state_.has_best = true;
+      state_.improved_at_step = true;
+    }
+  }
+}
+
+runtime::Checkpoint Trainer::make_checkpoint() const {
+  runtime::Checkpoint c;
+  c.config_yaml = experiment_to_yaml(config_);
+  c.model = runtime::module_state(*model_);
+  if (ema_) c.ema = ema_->state();
+  c.objective = runtime::module_state(*objective_);
+  c.optimizer_type = optimizer_->type();
+  c.optimizer = optimizer_->state();
+  const StreamPosition pos = data_->position();
+  c.counters = {{"step", state_.step},           {"epoch", state_.epoch},
+                {"loader_epoch", pos.epoch},      {"loader_batch", pos.batch},
+                {"skipped", state_.skipped},      {"has_best", state_.has_best ? 1 : 0},
+                {"scaler_growth", scaler_->growth_tracker()}};
+  c.values = {{"best_metric", state_.best_metric}, {"loss_scale", scaler_->current_scale()}};
+  c.texts = {{"best_metric_name", state_.best_metric_name}};
+  c.rng["cpu"] = runtime::default_cpu_generator_state();
+  if (device_.is_cuda()) c.rng["cuda"] = runtime::default_cuda_generator_state();
+  c.rng["objective"] = runtime::generator_state(objective_generator_);
+  return c;
+}
+
+void Trainer::restore(const runtime::Checkpoint& c) {
+  const std::string& path = setup_.resume;
+  if (c.optimizer_type != optimizer_->type())
+    throw core::RuntimeError(path + ": checkpoint was trained with optimizer '" + c.optimizer_type +
+                             "', this config uses '" + optimizer_->type() + "'");
+  try {
+    runtime::load_module_state(*model_, c.model, "checkpoint model");
+    runtime::load_module_state(*objective_, c.objective, "checkpoint objective");
+    if (ema_) {
+      if (c.ema.empty()) {
+        core::log_warn(path + ": checkpoint has no EMA weights; EMA restarts from the model");
+        ema_ = std::make_unique<runtime::Ema>(*model_, config_.train.ema.decay);
+      } else {
+        ema_->load_state(c.ema);
+      }
+    }
+    optimizer_->load_state(c.optimizer);
+  } catch (const core::RuntimeError& e) {
+    throw core::RuntimeError(path + ": " + e.what());
+  }
+  state_.step = c.counter("step");
+  state_.epoch = c.counter("epoch");
+  state_.skipped = c.counter("skipped");
+  state_.has_best = c.counter("has_best") != 0;
+  state_.best_metric = c.value("best_metric", 0.0);
+  state_.best_metric_name = c.text("best_metric_name");
+  state_.last_checkpoint = path;
+  scaler_->set_state(c.value("loss_scale", scaler_->current_scale()), c.counter("scaler_growth"));
+  data_->seek({c.counter("loader_epoch"), c.counter("loader_batch")});
+  if (c.rng.count("cpu")) runtime::set_default_cpu_generator_state(c.rng.at("cpu"));
+  if (c.rng.count("cuda") && device_.is_cuda()) runtime::set_default_cuda_generator_state(c.rng.at("cuda"));
+  if (c.rng.count("objective")) runtime::set_generator_state(objective_generator_, c.rng.at("objective"));
+  const std::string now_yaml = experiment_to_yaml(config_);
+  if (now_yaml != c.config_yaml) {
+    const std::string diff = first_difference(c.config_yaml, now_yaml);
+    if (!setup_.allow_config_change)
+      throw core::ConfigError(path + ": the config differs from the one the checkpoint was trained with (" +
+                              diff + "); pass --force to continue with the new config");
+    core::log_warn(path + ": continuing with a changed config (" + diff + ")");
+  }
+  core::log_info("resumed from " + path + " at step " + std::to_string(state_.step) + " (epoch " +
+                 std::to_string(state_.epoch) + ")");
+}
+
+}  // namespace facerep::trainers

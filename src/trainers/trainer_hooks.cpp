@@ -1,0 +1,154 @@
+#include "trainers/trainer_hooks.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+
+#include "core/logging.h"
+#include "core/metrics.h"
+#include "core/progress.h"
+
+namespace fs = std::filesystem;
+
+namespace facerep::trainers {
+
+namespace {
+std::string fmt(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.4g", v);
+  return buf;
+}
+}  // namespace
+
+LoggingHook::LoggingHook() = default;
+LoggingHook::~LoggingHook() = default;
+
+void LoggingHook::on_start(Trainer& t) {
+  if (!t.setup().run_dir.empty()) metrics_ = std::make_unique<core::MetricsWriter>(t.setup().run_dir);
+  if (t.setup().progress) {
+    core::ProgressOptions po;
+    po.total_steps = t.total_steps();
+    progress_ = std::make_unique<core::Progress>(po);
+  }
+}
+
+void LoggingHook::after_step(Trainer& t, const StepInfo& info) {
+  for (const auto& [k, v] : info.scalars) window_[k] += v;
+  ++window_steps_;
+  window_images_ += info.images;
+  window_seconds_ += info.seconds;
+  images_ += info.images;
+  if (progress_) {
+    core::ProgressUpdate u;
+    u.step = info.step;
+    u.epoch = static_cast<int>(info.epoch);
+    u.terms = info.scalars;
+    u.lr = info.lr;
+    u.images = images_;
+    progress_->update(u);
+  }
+  const bool last = info.step >= t.total_steps();
+  if (info.step % t.config().train.log_every != 0 && !last) return;
+  // Means over the steps since the last line, so nothing between log lines goes unseen.
+  std::map<std::string, double> scalars;
+  for (const auto& [k, v] : window_) scalars[k] = v / static_cast<double>(window_steps_);
+  scalars["lr"] = info.lr;
+  scalars["epoch"] = static_cast<double>(info.epoch);
+  scalars["images_per_s"] = window_seconds_ > 0 ? window_images_ / window_seconds_ : 0.0;
+  if (t.state().skipped > 0) scalars["skipped_batches"] = static_cast<double>(t.state().skipped);
+  if (metrics_) metrics_->write(info.step, "train", scalars);
+  if (!progress_) {
+    std::string line = "step " + std::to_string(info.step) + "/" + std::to_string(t.total_steps());
+    for (const auto& [k, v] : scalars) line += " " + k + "=" + fmt(v);
+    core::log_info(line);
+  }
+  window_.clear();
+  window_steps_ = 0;
+  window_images_ = 0;
+  window_seconds_ = 0.0;
+}
+
+void LoggingHook::on_end(Trainer& t, bool) {
+  if (progress_) progress_->finish();
+  if (metrics_) metrics_->flush();
+}
+
+void log_evaluations(Trainer& t, const std::vector<eval::EvalResult>& results) {
+  std::map<std::string, double> scalars;
+  for (const auto& r : results) {
+    std::string line = "eval " + r.name + " at step " + std::to_string(t.state().step) + ":";
+    for (const auto& [k, v] : r.metrics) {
+      scalars[r.name + "/" + k] = v;
+      line += " " + k + "=" + fmt(v);
+    }
+    core::log_info(line);
+  }
+  if (!t.setup().run_dir.empty() && !scalars.empty()) {
+    core::MetricsWriter w(t.setup().run_dir);
+    w.write(t.state().step, "eval", scalars);
+  }
+}
+
+void EvalHook::after_step(Trainer& t, const StepInfo& info) {
+  const int every = t.config().train.eval_every;
+  if (every <= 0 || info.step % every != 0 || info.step >= t.total_steps()) return;
+  log_evaluations(t, t.evaluate());
+  last_eval_step_ = info.step;
+}
+
+void EvalHook::on_end(Trainer& t, bool finished) {
+  if (!finished || last_eval_step_ == t.state().step) return;
+  log_evaluations(t, t.evaluate());
+  last_eval_step_ = t.state().step;
+}
+
+std::string CheckpointHook::save(Trainer& t, bool best) {
+  const fs::path dir = fs::path(t.setup().run_dir) / "checkpoints";
+  fs::create_directories(dir);
+  char name[64];
+  std::snprintf(name, sizeof(name), "step_%08lld.ckpt", static_cast<long long>(t.state().step));
+  const fs::path file = dir / name;
+  runtime::save_checkpoint(t.make_checkpoint(), file.string());
+  // last.ckpt / best.ckpt: copy to a temporary name, then rename, so a reader never sees half.
+  auto publish = [&](const std::string& alias) {
+    const fs::path tmp = dir / (alias + ".tmp");
+    fs::copy_file(file, tmp, fs::copy_options::overwrite_existing);
+    fs::rename(tmp, dir / alias);
+  };
+  publish("last.ckpt");
+  if (best) publish("best.ckpt");
+  // Keep the newest keep_last step checkpoints.
+  std::vector<fs::path> steps;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    const std::string n = e.path().filename().string();
+    if (n.rfind("step_", 0) == 0 && e.path().extension() == ".ckpt") steps.push_back(e.path());
+  }
+  std::sort(steps.begin(), steps.end());
+  const size_t keep = static_cast<size_t>(t.config().train.keep_last);
+  for (size_t i = 0; i + keep < steps.size(); ++i) fs::remove(steps[i]);
+  t.state().last_checkpoint = file.string();
+  core::log_info("checkpoint " + file.string() + (best ? " (new best)" : ""));
+  return file.string();
+}
+
+void CheckpointHook::after_step(Trainer& t, const StepInfo& info) {
+  const int every = t.config().train.checkpoint_every;
+  const bool periodic = every > 0 && info.step % every == 0 && info.step < t.total_steps();
+  const bool best = t.state().improved_at_step;
+  if (!periodic && !best) return;
+  save(t, best);
+  t.state().improved_at_step = false;
+  last_saved_step_ = info.step;
+}
+
+void CheckpointHook::on_end(Trainer& t, bool) {
+  // Always leave a checkpoint of where training ended (finished or stopped early).
+  const bool best = t.state().improved_at_step;
+  if (last_saved_step_ == t.state().step && !best) return;
+  save(t, best);
+  t.state().improved_at_step = false;
+  last_saved_step_ = t.state().step;
+}
+
+}  // namespace facerep::trainers

@@ -1,0 +1,61 @@
+#pragma once
+// The trainer's standard hooks, run in this order after every step: logging (metrics.jsonl +
+// TensorBoard + progress line), evaluation (every train.eval_every steps and at the end),
+// checkpoints (every train.checkpoint_every steps, at the end, and whenever an evaluation sets a
+// new best; keeps the last train.keep_last plus best.ckpt and last.ckpt).
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "trainers/trainer.h"
+
+namespace facerep::core {
+class MetricsWriter;
+class Progress;
+}  // namespace facerep::core
+
+namespace facerep::trainers {
+
+class LoggingHook : public TrainerHook {
+ public:
+  LoggingHook();
+  ~LoggingHook() override;
+  void on_start(Trainer& t) override;
+  void after_step(Trainer& t, const StepInfo& info) override;
+  void on_end(Trainer& t, bool finished) override;
+
+ private:
+  std::unique_ptr<core::MetricsWriter> metrics_;
+  std::unique_ptr<core::Progress> progress_;
+  std::map<std::string, double> window_;  // sums since the last log line
+  int64_t window_steps_ = 0;
+  int64_t window_images_ = 0;
+  double window_seconds_ = 0.0;
+  int64_t images_ = 0;
+};
+
+class EvalHook : public TrainerHook {
+ public:
+  void after_step(Trainer& t, const StepInfo& info) override;
+  void on_end(Trainer& t, bool finished) override;
+
+ private:
+  int64_t last_eval_step_ = -1;
+};
+
+class CheckpointHook : public TrainerHook {
+ public:
+  void after_step(Trainer& t, const StepInfo& info) override;
+  void on_end(Trainer& t, bool finished) override;
+  // Writes checkpoints/step_<N>.ckpt and updates last.ckpt (and best.ckpt when `best`).
+  static std::string save(Trainer& t, bool best);
+
+ private:
+  int64_t last_saved_step_ = -1;
+};
+
+// Writes eval results to the run's metrics (phase "eval", "<name>/<metric>") and the log.
+void log_evaluations(Trainer& t, const std::vector<eval::EvalResult>& results);
+
+}  // namespace facerep::trainers

@@ -1,0 +1,38 @@
+#pragma once
+// Small helpers shared by the backbone tests.
+#include <map>
+#include <string>
+#include <vector>
+
+#include <torch/torch.h>
+
+namespace facerep::models::testing {
+
+inline int64_t count_parameters(const torch::nn::Module& m) {
+  int64_t n = 0;
+  for (const auto& p : m.parameters()) n += p.numel();
+  return n;
+}
+
+// Parameter and buffer shapes by name.
+inline std::map<std::string, std::vector<int64_t>> shapes(const torch::nn::Module& m) {
+  std::map<std::string, std::vector<int64_t>> out;
+  for (const auto& p : m.named_parameters()) out[p.key()] = p.value().sizes().vec();
+  for (const auto& b : m.named_buffers()) out[b.key()] = b.value().sizes().vec();
+  return out;
+}
+
+inline std::vector<std::string> parameter_names(const torch::nn::Module& m) {
+  std::vector<std::string> out;
+  for (const auto& p : m.named_parameters()) out.push_back(p.key());
+  return out;
+}
+
+// Backpropagates the sum of the output and returns the gradient norm of `param`.
+inline double grad_norm_after_backward(torch::nn::Module& m, const at::Tensor& out, const std::string& param) {
+  out.sum().backward();
+  const at::Tensor g = m.named_parameters()[param].grad();
+  return g.defined() ? g.norm().item<double>() : 0.0;
+}
+
+}  // namespace facerep::models::testing

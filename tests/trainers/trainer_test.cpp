@@ -1,0 +1,161 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include <torch/torch.h>
+
+#include "core/error.h"
+#include "core/logging.h"
+#include "runtime/checkpoint.h"
+#include "test_support.h"
+#include "trainer_fakes.h"
+#include "trainers/checkpoint_model.h"
+#include "trainers/trainer.h"
+
+namespace facerep::trainers {
+namespace {
+
+using testing::fake_config;
+using testing::make_fake_stream;
+using testing::FakeStreamOptions;
+
+TrainResult train(const ExperimentConfig& c, TrainerSetup setup, FakeStreamOptions so = {}) {
+  so.batch_size = c.train.batch_size;
+  so.seed = c.run.seed;
+  setup.data = make_fake_stream(so);
+  setup.progress = false;
+  Trainer t(c, std::move(setup));
+  return t.run();
+}
+
+std::vector<double> losses_of(const TrainResult& r) {
+  std::vector<double> out;
+  for (const auto& s : r.history) out.push_back(s.scalars.at("loss"));
+  return out;
+}
+
+TEST(Trainer, LearnsOnClusteredData) {
+  const TrainResult r = train(fake_config("train: {steps: 40}\n"), {});
+  ASSERT_EQ(r.history.size(), 40u);
+  double first = 0, last = 0;
+  for (int i = 0; i < 4; ++i) first += r.history[i].scalars.at("loss") / 4;
+  for (int i = 36; i < 40; ++i) last += r.history[i].scalars.at("loss") / 4;
+  EXPECT_GT(first, 1.2);       // ≈ ln 4 at the start
+  EXPECT_LT(last, 0.3 * first) << "first " << first << " last " << last;
+  EXPECT_GT(r.history.back().scalars.at("acc"), 0.9);
+  EXPECT_TRUE(r.finished);
+}
+
+TEST(Trainer, GradAccumulationMatchesTheFullBatch) {
+  // The linear fake has no batch-norm, so two micro-batches of 8 give the gradient of 16.
+  const TrainResult full = train(fake_config("train: {steps: 5, grad_accum: 1}\nobjective: {type: test_softmax}\n"), {});
+  const TrainResult accum = train(fake_config("train: {steps: 5, grad_accum: 2}\n"), {});
+  ASSERT_EQ(full.history.size(), accum.history.size());
+  for (size_t i = 0; i < full.history.size(); ++i)
+    EXPECT_NEAR(full.history[i].scalars.at("loss"), accum.history[i].scalars.at("loss"), 1e-5) << i;
+}
+
+TEST(Trainer, ResumeReproducesTheUninterruptedRunExactly) {
+  const std::string extra =
+      "train: {steps: 12, checkpoint_every: 3, ema: {enabled: true, decay: 0.9}}\n"
+      "objective: {type: test_softmax, dropout_noise: 0.1}\n"
+      "optim: {type: adamw, lr: 0.01}\n";
+  FakeStreamOptions so;
+  so.samples = 40;  // 2.5 batches: the resume point (step 6) falls mid-epoch
+  facerep::testing::TempDir a, b;
+  const TrainResult whole = train(fake_config(extra), {a.str()}, so);
+  TrainerSetup first;
+  first.run_dir = b.str();
+  first.stop_after = 6;
+  const TrainResult part1 = train(fake_config(extra), std::move(first), so);
+  EXPECT_FALSE(part1.finished);
+  ASSERT_EQ(part1.history.size(), 6u);
+  const std::string last = b.file("checkpoints/last.ckpt");
+  ASSERT_TRUE(std::filesystem::exists(last));
+  TrainerSetup second;
+  second.run_dir = b.str();
+  second.resume = last;
+  const TrainResult part2 = train(fake_config(extra), std::move(second), so);
+  EXPECT_TRUE(part2.finished);
+  std::vector<double> resumed = losses_of(part1);
+  for (double l : losses_of(part2)) resumed.push_back(l);
+  const std::vector<double> expected = losses_of(whole);
+  ASSERT_EQ(resumed.size(), expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(resumed[i], expected[i]) << "step " << i + 1;
+  // The final checkpoints agree bit for bit too (model, EMA, optimizer).
+  const auto ca = runtime::load_checkpoint(a.file("checkpoints/last.ckpt"));
+  const auto cb = runtime::load_checkpoint(b.file("checkpoints/last.ckpt"));
+  for (size_t i = 0; i < ca.model.size(); ++i) EXPECT_TRUE(at::equal(ca.model[i].second, cb.model[i].second));
+  for (size_t i = 0; i < ca.ema.size(); ++i) EXPECT_TRUE(at::equal(ca.ema[i].second, cb.ema[i].second));
+  ASSERT_EQ(ca.optimizer.size(), cb.optimizer.size());
+  for (size_t i = 0; i < ca.optimizer.size(); ++i)
+    EXPECT_TRUE(at::equal(ca.optimizer[i].second, cb.optimizer[i].second)) << ca.optimizer[i].first;
+  EXPECT_EQ(ca.counter("step"), 12);
+}
+
+TEST(Trainer, KeepsLastKCheckpointsAndLoadsTheModelBack) {
+  facerep::testing::TempDir dir;
+  const TrainResult r = train(fake_config("train: {steps: 8, checkpoint_every: 2, keep_last: 2}\n"), {dir.str()});
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir.file("checkpoints")))
+    names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"last.ckpt", "step_00000006.ckpt", "step_00000008.ckpt"}));
+  auto [model, config] = load_checkpoint_model(dir.file("checkpoints/last.ckpt"));
+  EXPECT_EQ(config.model.type, "test_linear");
+  EXPECT_EQ(model->embedding_dim(), 16);
+  EXPECT_TRUE(std::filesystem::exists(dir.file("metrics.jsonl")));
+  const std::string metrics = facerep::testing::read_file(dir.file("metrics.jsonl"));
+  EXPECT_NE(metrics.find("\"step\": 8"), std::string::npos) << metrics.substr(0, 300);
+}
+
+TEST(Trainer, ResumingAnotherModelIsAClearError) {
+  facerep::testing::TempDir dir;
+  train(fake_config("train: {steps: 2}\n"), {dir.str()});
+  TrainerSetup s;
+  s.resume = dir.file("checkpoints/last.ckpt");
+  try {
+    train(fake_config("model: {type: test_linear, width: 8}\n"), std::move(s));
+    FAIL();
+  } catch (const core::RuntimeError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("last.ckpt"), std::string::npos) << m;
+    EXPECT_NE(m.find("fc2.weight"), std::string::npos) << m;
+  }
+}
+
+TEST(Trainer, NonFiniteLossStopsNamingStepSamplesAndCheckpoint) {
+  facerep::testing::TempDir dir;
+  try {
+    train(fake_config("train: {steps: 10, checkpoint_every: 2}\nobjective: {type: test_softmax, nan_at_step: 5}\n"),
+          {dir.str()});
+    FAIL();
+  } catch (const core::RuntimeError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("step 5: loss is nan"), std::string::npos) << m;
+    EXPECT_NE(m.find("fake:"), std::string::npos) << m;
+    EXPECT_NE(m.find("step_00000004.ckpt"), std::string::npos) << m;
+  }
+}
+
+TEST(Trainer, NonFiniteLossIsSkippedAndCountedWhenAsked) {
+  const TrainResult r =
+      train(fake_config("train: {steps: 6, skip_nonfinite: true}\nobjective: {type: test_softmax, nan_at_step: 3}\n"), {});
+  EXPECT_EQ(r.skipped, 1);
+  EXPECT_EQ(r.steps, 6);
+  for (const auto& s : r.history) EXPECT_TRUE(std::isfinite(s.scalars.at("loss")));
+}
+
+TEST(Trainer, ObjectiveNeedsAreCheckedBeforeTraining) {
+  FakeStreamOptions so;
+  so.classes = -1;  // no identity labels
+  try {
+    train(fake_config(), {}, so);
+    FAIL();
+  } catch (const core::ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("needs identity labels"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace facerep::trainers
