@@ -84,9 +84,13 @@ std::string encode_record(const std::string& payload) {
 
 TensorBoardWriter::TensorBoardWriter(const std::string& dir) {
   const std::time_t now = std::time(nullptr);
-  path_ = dir + "/events.out.tfevents." + std::to_string(static_cast<long long>(now)) + "." +
-          host_name();
-  out_.open(path_, std::ios::binary | std::ios::app);
+  const std::string base =
+      dir + "/events.out.tfevents." + std::to_string(static_cast<long long>(now)) + "." + host_name();
+  // A second writer in the same second (eval after train) gets its own file: TensorBoard reads
+  // every file whose name contains "tfevents".
+  path_ = base;
+  for (int n = 1; std::ifstream(path_).good() && n < 1000; ++n) path_ = base + "." + std::to_string(n);
+  out_.open(path_, std::ios::binary);
   if (!out_) throw RuntimeError(path_ + ": cannot create TensorBoard event file");
   write_record(encode_file_version_event(static_cast<double>(now), "brain.Event:2"));
   out_.flush();

@@ -20,7 +20,8 @@ std::string encode_record(const std::string& payload);
 
 class TensorBoardWriter {
  public:
-  // Creates `<dir>/events.out.tfevents.<unix time>.<host>` and writes the "brain.Event:2" header.
+  // Creates `<dir>/events.out.tfevents.<unix time>.<host>` (".1", ".2"... appended when that
+  // exists) and writes the "brain.Event:2" header.
   // Throws RuntimeError when the file cannot be created.
   explicit TensorBoardWriter(const std::string& dir);
   void write_scalars(int64_t step, const std::vector<std::pair<std::string, float>>& scalars,

@@ -62,10 +62,10 @@ double pipeline_rate(const std::shared_ptr<Dataset>& dataset, int threads, const
   return median(rates);
 }
 
-std::string fixed(double v) {
+std::string fixed(double v, int digits = 1) {
   std::ostringstream os;
   os.setf(std::ios::fixed);
-  os.precision(1);
+  os.precision(digits);
   os << v;
   return os.str();
 }
@@ -101,7 +101,7 @@ std::string run_bench_data(const DataOptions& data, const SourceContext& ctx, co
     json << (t > 1 ? ", " : "") << "\"" << t << "\": " << fixed(rate);
   }
   json << "},\n";
-  json << "  \"pipeline_scaling_1_to_" << o.max_threads << "\": " << fixed(100 * last / one) / 100 << ",\n";
+  json << "  \"pipeline_scaling_1_to_" << o.max_threads << "\": " << fixed(last / one, 2) << ",\n";
   if (!o.packed.empty()) {
     const core::ConfigTree tree =
         core::ConfigTree::load_string("source: {type: packed, path: [" + quoted(o.packed) + "]}\n", "--packed");

@@ -3,6 +3,7 @@
 // (identities drawn uniformly, then an image of that identity; with replacement). All shard and
 // batch through shard_and_batch() (see sampler.h).
 #include <map>
+#include <random>
 #include <vector>
 
 #include "data/sampler.h"

@@ -47,13 +47,6 @@ bool is_skipped(const std::string& key, const std::vector<std::string>& skip) {
   return false;
 }
 
-StateDict module_state(const torch::nn::Module& module) {
-  StateDict out;
-  for (const auto& p : module.named_parameters(/*recurse=*/true)) out.emplace_back(p.key(), p.value());
-  for (const auto& b : module.named_buffers(/*recurse=*/true)) out.emplace_back(b.key(), b.value());
-  return out;
-}
-
 LoadReport load_into(torch::nn::Module& module, const StateDict& weights, const LoadOptions& opts) {
   LoadReport report;
   // Checkpoint entries renamed into the model's namespace.

@@ -7,6 +7,8 @@
 #include <torch/nn/module.h>
 
 #include "runtime/state_dict_io.h"
+// module_state(module) (parameters then buffers by name) lives in runtime/ema.h.
+#include "runtime/ema.h"
 
 namespace facerep::runtime {
 
@@ -46,8 +48,5 @@ bool is_skipped(const std::string& key, const std::vector<std::string>& skip);
 // and both shapes on a shape mismatch of a key that is not skipped, and, when strict, listing
 // the missing and unexpected keys.
 LoadReport load_into(torch::nn::Module& module, const StateDict& weights, const LoadOptions& opts = {});
-
-// The module's parameters and buffers by name, in registration order (what state_dict() holds).
-StateDict module_state(const torch::nn::Module& module);
 
 }  // namespace facerep::runtime

@@ -28,6 +28,12 @@ std::string first_paths(const data::Batch& batch, size_t n) {
   if (batch.paths.size() > n) s += ", ... (" + std::to_string(batch.paths.size()) + " samples)";
   return s.empty() ? "(no paths)" : s;
 }
+
+std::string value_text(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  return std::to_string(v);
+}
 // "line N: 'old' -> 'new'" for the first line where two YAML texts differ.
 std::string first_difference(const std::string& a, const std::string& b) {
   std::istringstream sa(a), sb(b);
@@ -183,7 +189,7 @@ bool Trainer::train_step(const data::Batch& host_batch, StepInfo& info) {
       scalars["loss"] = total;
       if (!config_.train.skip_nonfinite)
         throw core::RuntimeError(
-            "step " + std::to_string(state_.step + 1) + ": loss is " + std::to_string(total) +
+            "step " + std::to_string(state_.step + 1) + ": loss is " + value_text(total) +
             " (batch: " + first_paths(micro, 8) + "); last good checkpoint: " +
             (state_.last_checkpoint.empty() ? "none" : state_.last_checkpoint) +
             " (set train.skip_nonfinite: true to skip such batches)");

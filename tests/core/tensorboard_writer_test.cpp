@@ -182,6 +182,17 @@ TEST(MetricsWriter, WritesJsonlAndTensorBoardInRunDir) {
   EXPECT_GT(events[2].wall_time, 1.6e9);  // a real Unix time, not a steady-clock count
 }
 
+TEST(TensorBoardWriter, TwoWritersInOneFolderUseTwoFiles) {
+  testing::TempDir dir;
+  TensorBoardWriter a(dir.str());
+  TensorBoardWriter b(dir.str());
+  EXPECT_NE(a.path(), b.path());
+  a.flush();
+  b.flush();
+  EXPECT_EQ(read_event_file(a.path()).size(), 1u);
+  EXPECT_EQ(read_event_file(b.path()).size(), 1u);
+}
+
 TEST(MetricsWriter, JsonLineEscapesAndNullsNonFinite) {
   const std::string line = metrics_json_line(
       1, "tr\"ain", 2.0, {{"nan", std::nan("")}, {"inf", 1.0 / 0.0}, {"x", 0.1}});

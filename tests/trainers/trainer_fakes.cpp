@@ -50,7 +50,7 @@ struct SoftmaxOptions {
 class SoftmaxObjective : public losses::Objective {
  public:
   SoftmaxObjective(const SoftmaxOptions& o, const losses::ObjectiveContext& ctx) : o_(o) {
-    head_ = register_module("head", torch::nn::Linear(ctx.embedding_dim, ctx.num_classes));
+    head_ = register_module("head", torch::nn::Linear(ctx.embedding_dim, std::max<int64_t>(ctx.num_classes, 1)));
   }
   losses::LossOutput compute(models::Backbone& model, const data::Batch& batch,
                              losses::StepContext& ctx) override {

@@ -1,0 +1,55 @@
+#include "models/mae_decoder.h"
+
+#include <torch/torch.h>
+
+#include "core/error.h"
+#include "models/pos_embed.h"
+
+namespace facerep::models {
+namespace {
+
+torch::nn::Linear xavier_linear(int64_t in, int64_t out) {
+  torch::nn::Linear l(in, out);
+  torch::nn::init::xavier_uniform_(l->weight);
+  torch::nn::init::zeros_(l->bias);
+  return l;
+}
+
+}  // namespace
+
+MaeDecoder::MaeDecoder(torch::nn::Module& owner, const MaeDecoderOptions& o,
+                       int64_t encoder_width, int64_t grid, int64_t patch, int64_t channels)
+    : grid_(grid) {
+  embed_ = owner.register_module("decoder_embed", xavier_linear(encoder_width, o.width));
+  mask_token_ = owner.register_parameter("mask_token", torch::randn({1, 1, o.width}) * 0.02);
+  // Fixed sin-cos table, as in MAE (a frozen Parameter there; a buffer here, same state name).
+  pos_embed_ = owner.register_buffer("decoder_pos_embed", sincos_2d(o.width, grid, /*with_cls=*/true));
+  auto blocks = owner.register_module("decoder_blocks", torch::nn::ModuleList());
+  const auto hidden = static_cast<int64_t>(static_cast<double>(o.width) * o.mlp_ratio);
+  for (int i = 0; i < o.depth; ++i) {
+    blocks_.push_back(VitBlock(o.width, o.heads, hidden, 0.0));
+    blocks->push_back(blocks_.back());
+  }
+  norm_ = owner.register_module(
+      "decoder_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({o.width}).eps(1e-6)));
+  pred_ = owner.register_module("decoder_pred", xavier_linear(o.width, patch * patch * channels));
+}
+
+at::Tensor MaeDecoder::forward(const at::Tensor& latent, const at::Tensor& ids_restore) {
+  FACEREP_CHECK(latent.dim() == 3 && ids_restore.dim() == 2 && latent.size(0) == ids_restore.size(0),
+                "mae decoder: expected latent [B,1+K,D] and ids_restore [B,N]");
+  FACEREP_CHECK(ids_restore.size(1) == grid_ * grid_,
+                "mae decoder: ids_restore covers " + std::to_string(ids_restore.size(1)) +
+                    " patches, the decoder " + std::to_string(grid_ * grid_));
+  at::Tensor x = embed_->forward(latent);
+  const int64_t b = x.size(0), n = ids_restore.size(1), d = x.size(2);
+  const at::Tensor mask_tokens = mask_token_.to(x.dtype()).expand({b, n + 1 - x.size(1), d});
+  // Kept tokens then mask tokens, un-shuffled back to patch order.
+  at::Tensor patches = torch::cat({x.slice(1, 1), mask_tokens}, 1);
+  patches = patches.gather(1, ids_restore.unsqueeze(-1).expand({b, n, d}));
+  x = torch::cat({x.slice(1, 0, 1), patches}, 1) + pos_embed_;
+  for (auto& block : blocks_) x = block->forward(x);
+  return pred_->forward(norm_->forward(x)).slice(1, 1);
+}
+
+}  // namespace facerep::models
