@@ -162,7 +162,7 @@ std::vector<DlibImage> read_dlib_xml(const std::string& path) {
     const std::string at = where(pos);
     pos = end + 1;
     if (tag.empty() || tag[0] == '?' || tag[0] == '!') continue;
-    const size_t name_end = tag.find_first_of(" \t\r\n/");
+    const size_t name_end = tag.find_first_of(" \t\r\n/", 1);  // a leading '/' belongs to the name
     const std::string name = tag.substr(0, name_end);
     const std::string body = name_end == std::string::npos ? "" : tag.substr(name_end);
     const bool self_closing = !tag.empty() && tag.back() == '/';

@@ -54,3 +54,14 @@ MaeReconstruction mae_reconstruct(models::VisionTransformer& vit, models::MaeDec
 }
 
 }  // namespace facerep::losses
+
+namespace facerep::losses {
+void split_mae_state(const std::vector<std::pair<std::string, at::Tensor>>& weights,
+                     std::vector<std::pair<std::string, at::Tensor>>* encoder,
+                     std::vector<std::pair<std::string, at::Tensor>>* decoder) {
+  for (const auto& kv : weights) {
+    const bool dec = kv.first.rfind("decoder_", 0) == 0 || kv.first == "mask_token";
+    (dec ? decoder : encoder)->push_back(kv);
+  }
+}
+}  // namespace facerep::losses

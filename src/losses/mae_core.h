@@ -51,3 +51,11 @@ class MaskedReconstructor {
 };
 
 }  // namespace facerep::losses
+
+namespace facerep::losses {
+// Splits a PyTorch MAE / FSFM state dict: decoder entries (decoder_*, mask_token) go to
+// `decoder` (the objective's top level), everything else to `encoder` (the model).
+void split_mae_state(const std::vector<std::pair<std::string, at::Tensor>>& weights,
+                     std::vector<std::pair<std::string, at::Tensor>>* encoder,
+                     std::vector<std::pair<std::string, at::Tensor>>* decoder);
+}  // namespace facerep::losses

@@ -43,7 +43,7 @@ at::Tensor MaeDecoder::forward(const at::Tensor& latent, const at::Tensor& ids_r
                     " patches, the decoder " + std::to_string(grid_ * grid_));
   at::Tensor x = embed_->forward(latent);
   const int64_t b = x.size(0), n = ids_restore.size(1), d = x.size(2);
-  const at::Tensor mask_tokens = mask_token_.to(x.dtype()).expand({b, n + 1 - x.size(1), d});
+  const at::Tensor mask_tokens = mask_token_.to(x.scalar_type()).expand({b, n + 1 - x.size(1), d});
   // Kept tokens then mask tokens, un-shuffled back to patch order.
   at::Tensor patches = torch::cat({x.slice(1, 1), mask_tokens}, 1);
   patches = patches.gather(1, ids_restore.unsqueeze(-1).expand({b, n, d}));

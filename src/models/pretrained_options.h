@@ -21,7 +21,7 @@ struct PretrainedOptions {
   template <class V>
   void visit(V& v) {
     v("pretrained", path,
-      "checkpoint to initialise from after construction: a torch.save / facerep file (\"\" = none)");
+      "checkpoint to initialise from after construction, relative to the working directory: a torch.save or facerep state dict / checkpoint (\"\" = none)");
     v("pretrained_key", key,
       "entry holding the weights (\"\" = the top level if it is a tensor dict, else model, state_dict, module)");
     v("pretrained_prefix", prefix,

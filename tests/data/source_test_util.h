@@ -1,5 +1,6 @@
 #pragma once
 // Helpers for the source/io tests: capture an error message, write raw bytes, encode images.
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -25,6 +26,8 @@ std::string error_of(F&& f) {
 }
 
 inline void write_bytes(const std::string& path, const std::vector<uint8_t>& bytes) {
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
 }

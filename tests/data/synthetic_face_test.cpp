@@ -69,11 +69,12 @@ TEST(SyntheticFace, LandmarksLieOnTheirRegions) {
     EXPECT_LT(p[0], p[2]);  // ArcFace order: image-left eye first
     EXPECT_LT(p[6], p[8]);
     EXPECT_LT(p[1], p[7]);  // eyes above the mouth
-    // Close to the ArcFace layout (within 12% of the image) before any alignment.
+    // Near the ArcFace layout before any alignment (the frame is zoomed out a little to show the
+    // chin and hair, so the mouth sits higher): within 15% of the image.
     const auto t = arcface_template(112);
     for (int k = 0; k < 5; ++k) {
-      EXPECT_NEAR(p[2 * k], t[k].x, 13.5) << id << " point " << k;
-      EXPECT_NEAR(p[2 * k + 1], t[k].y, 13.5) << id << " point " << k;
+      EXPECT_NEAR(p[2 * k], t[k].x, 17.0) << id << " point " << k;
+      EXPECT_NEAR(p[2 * k + 1], t[k].y, 17.0) << id << " point " << k;
     }
   }
 }

@@ -158,5 +158,51 @@ TEST(PretrainedOption, IResNetLoadsBatchNormStatisticsAndPrefixedKeys) {
   EXPECT_TRUE(loaded->forward(x).equal(source.forward(x)));
 }
 
+// The IResNet forward recomputed in Python from the exported tensors (eval mode), with the
+// arcface_torch block order: BN, conv, BN, PReLU, conv(stride), BN, plus the projected input.
+const char* kPythonIResNet = R"PY(
+import sys, torch
+import torch.nn.functional as F
+sd = torch.load(sys.argv[1])
+x, expected = sd.pop('__input'), sd.pop('__output')
+bn = lambda v, p: F.batch_norm(v, sd[p + '.running_mean'], sd[p + '.running_var'], sd[p + '.weight'], sd[p + '.bias'], False, 0.0, 1e-5)
+conv = lambda v, p, s=1: F.conv2d(v, sd[p + '.weight'], stride=s, padding=sd[p + '.weight'].shape[-1] // 2)
+t = F.prelu(bn(conv(x, 'conv1'), 'bn1'), sd['prelu.weight'])
+for stage, blocks in enumerate([2, 2, 2, 2]):
+    for b in range(blocks):
+        p = 'layer%d.%d.' % (stage + 1, b)
+        out = F.prelu(bn(conv(bn(t, p + 'bn1'), p + 'conv1'), p + 'bn2'), sd[p + 'prelu.weight'])
+        out = bn(conv(out, p + 'conv2', 2 if b == 0 else 1), p + 'bn3')
+        short = bn(conv(t, p + 'downsample.0', 2), p + 'downsample.1') if b == 0 else t
+        t = out + short
+t = F.linear(bn(t, 'bn2').flatten(1), sd['fc.weight'], sd['fc.bias'])
+got = F.batch_norm(t, sd['features.running_mean'], sd['features.running_var'], sd['features.weight'], sd['features.bias'], False, 0.0, 1e-5)
+err = (got - expected).abs().max().item()
+assert err < 1e-4 * expected.abs().max().item(), err
+print('max forward difference', err)
+)PY";
+
+TEST(PretrainedOption, IResNetForwardMatchesPythonFormulas) {
+  FACEREP_SKIP_WITHOUT_PYTHON_TORCH();
+  TempDir dir;
+  torch::manual_seed(4);
+  IResNetOptions o;
+  o.depth = 18;
+  o.width = 8;
+  o.image_size = 32;
+  o.embedding_size = 16;
+  IResNet m(o);
+  m.train();
+  for (int i = 0; i < 2; ++i) m.forward(torch::randn({4, 3, 32, 32}));  // non-trivial running stats
+  m.eval();
+  const at::Tensor x = torch::randn({2, 3, 32, 32});
+  runtime::StateDict exported = runtime::module_state(m);
+  exported.emplace_back("__input", x);
+  exported.emplace_back("__output", m.forward(x).detach());
+  runtime::save_state_dict(exported, dir.file("r18.pt"));
+  std::string out;
+  EXPECT_EQ(run_python(dir, kPythonIResNet, dir.file("r18.pt"), &out), 0) << out;
+}
+
 }  // namespace
 }  // namespace facerep::models

@@ -206,12 +206,12 @@ TEST(Vit, ConfigErrorsNameTheKey) {
             "vit.yaml:3: model.image_size: must be a multiple of patch (8), got 30");
   EXPECT_EQ(config_error("model:\n  width: 30\n  heads: 4\n"), "vit.yaml:3: model.heads: must divide width 30, got 4");
   EXPECT_EQ(config_error("model:\n  width: 30\n  heads: 5\n"),
-            "vit.yaml:2: model.pos_embed: sincos needs a width divisible by 4, got 30");
+            "vit.yaml:1: model.pos_embed: sincos needs a width divisible by 4, got 30");
   EXPECT_EQ(config_error("model:\n  size: huge\n"),
             "vit.yaml:2: model.size: must be one of: tiny, small, base; got 'huge'");
   EXPECT_EQ(config_error("model:\n  fc_norm: true\n"), "vit.yaml:2: model.fc_norm: only applies with pool: mean");
   EXPECT_EQ(config_error("model:\n  pool: max\n"),
-            "vit.yaml:2: model.pool: must be one of: cls, mean; got 'max'");
+            "vit.yaml:2: model.pool: must be one of: cls, mean; got 'max' (did you mean mean?)");
 }
 
 }  // namespace

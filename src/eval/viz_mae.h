@@ -1,0 +1,38 @@
+#pragma once
+// The picture of a masked autoencoder at work: one row per (sample, masking strategy) with three
+// cells, original | masked input (removed patches grey) | reconstruction (predicted patches where
+// masked, the original where visible, as in MAE's figures).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <ATen/core/Tensor.h>
+#include <opencv2/core/mat.hpp>
+
+namespace facerep::eval {
+
+struct MaeVizInput {
+  at::Tensor images;  // [B,C,H,W] normalised as the model saw them
+  at::Tensor pred;    // [B,N,p*p*C] decoder output
+  at::Tensor mask;    // [B,N], 1 = removed
+  int64_t patch = 16;
+  bool norm_pix = true;           // pred is in per-patch normalised units: undo with the target's stats
+  std::vector<double> mean{0.5}, std{0.5};  // how images were normalised (per channel, RGB)
+  std::string label;              // e.g. the masking strategy, drawn on the masked cell
+};
+
+// Three uint8 RGB images per sample, [B,3,H,W] each: original, masked input, reconstruction.
+struct MaeVizImages {
+  at::Tensor original, masked, reconstruction;
+};
+MaeVizImages mae_viz_images(const MaeVizInput& in);
+
+// Stacks rows of [original | masked | reconstruction] cells (each upscaled to at least
+// `min_cell` pixels, nearest neighbour) into one BGR image.
+cv::Mat mae_grid(const std::vector<MaeVizImages>& blocks, const std::vector<std::string>& labels,
+                 int min_cell = 96);
+
+// Writes `grid` as PNG; throws core::RuntimeError naming the path on failure.
+void write_png(const cv::Mat& grid, const std::string& path);
+
+}  // namespace facerep::eval

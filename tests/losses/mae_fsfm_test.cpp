@@ -1,0 +1,160 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+#include <torch/torch.h>
+
+#include "core/config_tree.h"
+#include "data/sample.h"
+#include "losses/distill.h"
+#include "losses/fsfm_objective.h"
+#include "models/ema_copy.h"
+#include "models/vit.h"
+#include "test_support.h"
+
+namespace facerep::losses {
+namespace {
+
+std::shared_ptr<models::VisionTransformer> tiny_vit() {
+  models::VitOptions o;
+  o.depth = 2, o.width = 32, o.heads = 4, o.patch = 8, o.image_size = 32;
+  return std::make_shared<models::VisionTransformer>(o);
+}
+
+std::shared_ptr<FsfmObjective> build_fsfm(const std::string& extra, std::shared_ptr<models::VisionTransformer> vit) {
+  testing::register_linked_components();
+  core::ConfigTree t = core::ConfigTree::load_string(
+      "objective: {type: fsfm, decoder: {width: 16, depth: 1, heads: 2}, projector_hidden: 32,"
+      " projection_dim: 16, predictor_hidden: 32, rep_decoder_depth: 1" + extra + "}\n", "f.yaml");
+  core::ComponentSpec spec;
+  auto v = core::ConfigVisitor::reader(&t, t.root(), "");
+  v.component("objective", spec, "objective", "objective");
+  v.finish();
+  ObjectiveContext ctx;
+  ctx.model = vit;
+  return std::dynamic_pointer_cast<FsfmObjective>(objective_registry().build(spec, ctx));
+}
+
+// Two views of random images with a region map: mouth in the bottom row of patches.
+data::Batch face_batch(int64_t b) {
+  data::Batch batch;
+  batch.images = torch::randn({b, 3, 32, 32});
+  batch.views = {batch.images, batch.images + 0.1 * torch::randn({b, 3, 32, 32})};
+  at::Tensor map = torch::full({b, 32, 32}, static_cast<int>(data::Region::kSkin), torch::kByte);
+  map.slice(1, 26, 30).slice(2, 4, 28).fill_(static_cast<int>(data::Region::kMouth));
+  map.slice(1, 0, 6).fill_(static_cast<int>(data::Region::kHair));
+  batch.region_map = map;
+  batch.region_mask = torch::ones({b}, torch::kBool);
+  return batch;
+}
+
+TEST(MaeFsfm, MomentumScheduleValues) {
+  EXPECT_DOUBLE_EQ(models::cosine_momentum(0.996, 0, 100), 0.996);
+  EXPECT_NEAR(models::cosine_momentum(0.996, 50, 100), 0.998, 1e-12);
+  EXPECT_NEAR(models::cosine_momentum(0.996, 25, 100), 1 - 0.004 * (std::cos(M_PI / 4) + 1) / 2, 1e-12);
+  EXPECT_DOUBLE_EQ(models::cosine_momentum(0.996, 100, 100), 1.0);
+  EXPECT_DOUBLE_EQ(models::cosine_momentum(0.996, 150, 100), 1.0);
+}
+
+TEST(MaeFsfm, EmaUpdateMovesTargetTowardsOnline) {
+  torch::nn::Linear online(2, 2), target(2, 2);
+  models::copy_into_frozen(*online, *target);
+  EXPECT_TRUE(torch::equal(target->weight, online->weight));
+  EXPECT_FALSE(target->weight.requires_grad());
+  {
+    torch::NoGradGuard g;
+    online->weight.fill_(3.0);
+    target->weight.fill_(1.0);
+  }
+  models::ema_update(*target, *online, 0.75);
+  EXPECT_TRUE(torch::allclose(target->weight, torch::full({2, 2}, 1.5)));  // 0.75*1 + 0.25*3
+}
+
+TEST(MaeFsfm, InstanceLossesMatchHandValues) {
+  const at::Tensor p = torch::tensor({{1.f, 0.f}, {0.f, 2.f}});
+  const at::Tensor z = torch::tensor({{1.f, 1.f}, {0.f, 1.f}});
+  const double c = 1.0 / std::sqrt(2.0);  // cos of row 0; row 1 is 1
+  EXPECT_NEAR(negative_cosine(p, z).item<double>(), -(c + 1) / 2, 1e-6);
+  EXPECT_NEAR(byol_loss(p, z).item<double>(), ((2 - 2 * c) + 0) / 2, 1e-6);
+  // InfoNCE, T = 0.5: logits row 0 = [c, 1]/T (positive c), row 1 = [c, 1]/T (positive 1).
+  const double l0 = -std::log(std::exp(2 * c) / (std::exp(2 * c) + std::exp(2.0)));
+  const double l1 = -std::log(std::exp(2.0) / (std::exp(2 * c) + std::exp(2.0)));
+  EXPECT_NEAR(info_nce(p, z, 0.5).item<double>(), (l0 + l1) / 2, 1e-5);
+  // Gradients never reach the target.
+  at::Tensor zz = z.clone().requires_grad_(true), pp = p.clone().requires_grad_(true);
+  negative_cosine(pp, zz).backward();
+  EXPECT_FALSE(zz.grad().defined());
+  EXPECT_TRUE(pp.grad().defined());
+}
+
+TEST(MaeFsfm, TermsTargetBranchAndEmaStep) {
+  auto vit = tiny_vit();
+  auto obj = build_fsfm("", vit);
+  ASSERT_TRUE(obj);
+  EXPECT_TRUE(obj->needs().region_map_or_landmarks);
+  EXPECT_EQ(obj->needs().views, 2);
+  const auto named = obj->named_parameters();
+  EXPECT_TRUE(named.contains("decoder_embed.weight"));
+  EXPECT_TRUE(named.contains("target_encoder.blocks.1.attn.qkv.weight"));
+  EXPECT_FALSE(named["target_encoder.blocks.1.attn.qkv.weight"].requires_grad());
+  EXPECT_TRUE(torch::equal(named["target_encoder.blocks.1.attn.qkv.weight"],
+                           vit->named_parameters()["blocks.1.attn.qkv.weight"]));
+  EXPECT_TRUE(torch::equal(named["target_projector.fc1.weight"], named["projector.fc1.weight"]));
+
+  StepContext ctx;
+  ctx.generator = at::detail::createCPUGenerator(1);
+  ctx.total_steps = 10;
+  LossOutput out = obj->compute(*vit, face_batch(4), ctx);
+  std::vector<std::string> names;
+  for (const auto& t : out.terms) names.push_back(t.first);
+  EXPECT_EQ(names, (std::vector<std::string>{"reconstruction", "region_reconstruction", "instance"}));
+  const double expected = out.terms[0].second.item<double>() + 0.007 * out.terms[1].second.item<double>() +
+                          0.1 * out.terms[2].second.item<double>();
+  EXPECT_NEAR(out.total.item<double>(), expected, 1e-5);
+  EXPECT_DOUBLE_EQ(out.metrics["momentum"], 0.996);
+
+  // One SGD step on the online branch, then the EMA update with m(1).
+  std::vector<at::Tensor> params = vit->parameters();
+  for (const auto& p : obj->parameters())
+    if (p.requires_grad()) params.push_back(p);
+  torch::optim::SGD opt(params, 0.5);
+  opt.zero_grad();
+  out.total.backward();
+  EXPECT_FALSE(named["target_encoder.blocks.1.attn.qkv.weight"].grad().defined());
+  const at::Tensor old_target = named["target_encoder.blocks.1.attn.qkv.weight"].clone();
+  opt.step();
+  const at::Tensor online = vit->named_parameters()["blocks.1.attn.qkv.weight"];
+  ASSERT_FALSE(torch::equal(online, old_target));
+  obj->after_step(*vit, ctx);
+  const double m = models::cosine_momentum(0.996, 1, 10);
+  EXPECT_TRUE(torch::allclose(named["target_encoder.blocks.1.attn.qkv.weight"], m * old_target + (1 - m) * online,
+                              1e-6, 1e-7));
+}
+
+TEST(MaeFsfm, NonFiniteInstanceTermIsDroppedAndCounted) {
+  auto vit = tiny_vit();
+  auto obj = build_fsfm(", instance_loss: byol", vit);
+  {
+    torch::NoGradGuard g;
+    obj->named_parameters()["predictor.fc2.bias"].fill_(std::numeric_limits<float>::quiet_NaN());
+  }
+  StepContext ctx;
+  ctx.generator = at::detail::createCPUGenerator(1);
+  LossOutput out = obj->compute(*vit, face_batch(4), ctx);
+  EXPECT_TRUE(std::isfinite(out.total.item<double>()));
+  EXPECT_EQ(out.terms.size(), 2u);
+  EXPECT_EQ(out.metrics["instance_skipped"], 1.0);
+  out = obj->compute(*vit, face_batch(4), ctx);
+  EXPECT_EQ(out.metrics["instance_skipped"], 2.0);
+  EXPECT_EQ(obj->named_buffers()["instance_skipped"].item<int64_t>(), 2);  // checkpointed
+}
+
+TEST(MaeFsfm, SameViewTargetNeedsOneView) {
+  auto obj = build_fsfm(", target_view: same, mask: {type: random}", tiny_vit());
+  EXPECT_EQ(obj->needs().views, 1);
+  EXPECT_FALSE(obj->needs().region_map_or_landmarks);
+}
+
+}  // namespace
+}  // namespace facerep::losses

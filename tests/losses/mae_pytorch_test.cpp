@@ -1,0 +1,103 @@
+// The loss of a model loaded from a PyTorch MAE state dict equals what PyTorch computes:
+// scripts/mae_reference.py builds the same tiny MAE with a fixed seed and saves its weights
+// ({"model": state_dict}, as MAE checkpoints), the input, the mask noise and its loss.
+#include <gtest/gtest.h>
+
+#include <torch/torch.h>
+
+#include "data/masking.h"
+#include "losses/mae_objective.h"
+#include "models/vit.h"
+#include "runtime/pretrained.h"
+#include "runtime/state_dict_io.h"
+#include "test_support.h"
+
+namespace facerep::losses {
+namespace {
+
+bool python_torch_available() {
+  std::string out;
+  return testing::run_command("/usr/bin/python3 -c 'import torch'", &out) == 0;
+}
+
+at::Tensor entry(const c10::IValue& dict, const std::string& key) {
+  return dict.toGenericDict().at(key).toTensor();
+}
+
+struct LoadedMae {
+  std::shared_ptr<models::VisionTransformer> vit;
+  std::shared_ptr<MaeObjective> objective;
+};
+
+LoadedMae load_reference(const std::string& dir, bool norm_pix) {
+  models::VitOptions vo;
+  vo.depth = 2, vo.width = 32, vo.heads = 4, vo.patch = 8, vo.image_size = 32;
+  LoadedMae m;
+  m.vit = std::make_shared<models::VisionTransformer>(vo);
+  MaeOptions mo;
+  mo.norm_pix_loss = norm_pix;
+  mo.decoder.width = 16, mo.decoder.depth = 1, mo.decoder.heads = 2;
+  data::register_maskers();
+  mo.mask.type = "random";
+  ObjectiveContext ctx;
+  ctx.model = m.vit;
+  m.objective = std::make_shared<MaeObjective>(mo, ctx);
+  runtime::StateDict encoder, decoder;
+  split_mae_state(runtime::load_state_dict(dir + "/mae.pth"), &encoder, &decoder);
+  runtime::load_into(*m.vit, encoder);       // strict: every name must match
+  runtime::load_into(*m.objective, decoder);  // decoder names at the objective's top level
+  return m;
+}
+
+void expect_same_loss(bool norm_pix) {
+  if (!python_torch_available()) GTEST_SKIP() << "python3 with torch not available";
+  testing::TempDir dir;
+  std::string out;
+  const std::string cmd = "/usr/bin/python3 " + testing::source_dir() +
+                          "/scripts/mae_reference.py fixture --out " + dir.str() +
+                          (norm_pix ? "" : " --no-norm-pix");
+  ASSERT_EQ(testing::run_command(cmd, &out), 0) << out;
+  const c10::IValue fx = runtime::load_ivalue(dir.file("fixture.pth"));
+  const at::Tensor images = entry(fx, "images"), noise = entry(fx, "noise");
+  LoadedMae m = load_reference(dir.str(), norm_pix);
+  m.vit->eval();
+  const data::PatchMask mask = data::mask_from_noise(noise, data::mae_len_keep(16, 0.75));
+  EXPECT_TRUE(torch::equal(mask.mask, entry(fx, "mask")));
+  torch::NoGradGuard no_grad;
+  MaeReconstruction r = m.objective->reconstruct(*m.vit, images, mask);
+  EXPECT_NEAR(r.loss.item<double>(), entry(fx, "loss").item<double>(), 1e-5);
+  EXPECT_TRUE(torch::allclose(r.pred, entry(fx, "pred"), 1e-4, 1e-5))
+      << (r.pred - entry(fx, "pred")).abs().max().item<double>();
+}
+
+TEST(MaePytorch, LoadedStateDictGivesPytorchLossWithNormPix) { expect_same_loss(true); }
+TEST(MaePytorch, LoadedStateDictGivesPytorchLossOnRawPixels) { expect_same_loss(false); }
+
+TEST(MaePytorch, EncoderLoadsThroughModelPretrainedSkippingDecoder) {
+  if (!python_torch_available()) GTEST_SKIP() << "python3 with torch not available";
+  testing::TempDir dir;
+  std::string out;
+  ASSERT_EQ(testing::run_command("/usr/bin/python3 " + testing::source_dir() +
+                                     "/scripts/mae_reference.py fixture --out " + dir.str(),
+                                 &out),
+            0)
+      << out;
+  // Fine-tuning: `model: {type: vit, pretrained: mae.pth}` with a new head. Decoder keys are
+  // unexpected (reported, not loaded); the head keeps its initial values.
+  models::VitOptions vo;
+  vo.depth = 2, vo.width = 32, vo.heads = 4, vo.patch = 8, vo.image_size = 32;
+  vo.embedding_size = 8;
+  vo.pretrained.path = dir.file("mae.pth");
+  vo.pretrained.skip = {"head."};
+  models::VisionTransformer vit(vo);
+  const runtime::LoadReport report = models::load_pretrained(vit, vo.pretrained);
+  runtime::StateDict encoder, decoder;
+  split_mae_state(runtime::load_state_dict(dir.file("mae.pth")), &encoder, &decoder);
+  EXPECT_EQ(report.loaded.size(), encoder.size());
+  EXPECT_EQ(report.unexpected.size(), decoder.size());
+  EXPECT_TRUE(torch::equal(vit.named_parameters()["blocks.1.mlp.fc2.weight"],
+                           runtime::find_tensor(encoder, "blocks.1.mlp.fc2.weight")));
+}
+
+}  // namespace
+}  // namespace facerep::losses
