@@ -177,9 +177,15 @@ def make_fixture(args):
     imgs = torch.randn(args.batch, 3, args.image, args.image)
     noise = torch.rand(args.batch, model.grid ** 2)
     loss, pred, mask = model(imgs, args.ratio, noise)
+    model.norm_pix = not model.norm_pix
+    loss_other, _, _ = model(imgs, args.ratio, noise)
+    model.norm_pix = not model.norm_pix
+    loss_norm_pix, loss_raw = (loss, loss_other) if args.norm_pix else (loss_other, loss)
     os.makedirs(args.out, exist_ok=True)
     torch.save({"model": model.state_dict()}, os.path.join(args.out, "mae.pth"))
     torch.save({"images": imgs, "noise": noise, "loss": loss.detach().reshape(1),
+                "loss_norm_pix": loss_norm_pix.detach().reshape(1),
+                "loss_raw": loss_raw.detach().reshape(1),
                 "pred": pred.detach(), "mask": mask,
                 "config": torch.tensor([args.image, args.patch, args.width, args.depth, args.heads,
                                         args.dec_width, args.dec_depth, args.dec_heads,

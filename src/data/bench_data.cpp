@@ -40,8 +40,10 @@ double decode_rate(const Source& source, int64_t images, int repeats) {
 }
 
 // The loader with `threads` workers, counting images handed to the consumer.
-double pipeline_rate(const std::shared_ptr<Dataset>& dataset, int threads, const BenchDataOptions& o) {
+double pipeline_rate(const std::shared_ptr<Dataset>& dataset, int threads, const BenchDataOptions& o,
+                     int opencv_threads = 1) {
   LoaderOptions lo;
+  lo.opencv_threads = opencv_threads;
   lo.workers = threads;
   lo.prefetch = 2 * std::max(1, threads);
   lo.drop_last = false;
@@ -102,6 +104,10 @@ std::string run_bench_data(const DataOptions& data, const SourceContext& ctx, co
   }
   json << "},\n";
   json << "  \"pipeline_scaling_1_to_" << o.max_threads << "\": " << fixed(last / one, 2) << ",\n";
+  // The same run leaving OpenCV's own pool on inside the workers (data.loader.opencv_threads: 0).
+  cv::setNumThreads(default_cv_threads);
+  json << "  \"pipeline_opencv_default_threads_images_per_s\": {\"" << o.max_threads
+       << "\": " << fixed(pipeline_rate(dataset, o.max_threads, o, 0)) << "},\n";
   if (!o.packed.empty()) {
     const core::ConfigTree tree =
         core::ConfigTree::load_string("source: {type: packed, path: [" + quoted(o.packed) + "]}\n", "--packed");

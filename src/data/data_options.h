@@ -32,6 +32,7 @@ struct LoaderOptions {
   core::ComponentSpec sampler;
   bool drop_last = true;
   bool pin_memory = true;  // only when CUDA is used
+  int opencv_threads = 1;
 
   template <class V> void visit(V& v) {
     v("workers", workers, "decoding/augmentation threads; 0 = in the training thread").min(0);
@@ -39,6 +40,10 @@ struct LoaderOptions {
     v.component("sampler", sampler, "sampler", "order in which samples are drawn", "shuffle");
     v("drop_last", drop_last, "drop the last incomplete batch of an epoch");
     v("pin_memory", pin_memory, "pinned host memory + non-blocking copies on CUDA");
+    v("opencv_threads", opencv_threads,
+      "OpenCV threads once worker threads run (process-wide: OpenCV's pool is global); "
+      "1 avoids oversubscription, 0 leaves OpenCV's default")
+        .min(0);
   }
 };
 

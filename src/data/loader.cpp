@@ -11,6 +11,15 @@
 namespace facerep::data {
 
 namespace {
+// OpenCV's thread count is process-wide and cv::setNumThreads rebuilds its (TBB) pool, which
+// crashes a thread that is inside cv::resize at that moment. So it is set from the consumer
+// thread before workers start, serialised, and only when it changes.
+void set_opencv_threads(int threads) {
+  static std::mutex mu;
+  std::lock_guard<std::mutex> lock(mu);
+  if (threads > 0 && cv::getNumThreads() != threads) cv::setNumThreads(threads);
+}
+
 Batch pinned(Batch b) {
   auto pin = [](at::Tensor& t) {
     if (t.defined()) t = t.pin_memory();
@@ -90,7 +99,6 @@ Loader::Result Loader::load(int64_t global_batch) {
 }
 
 void Loader::worker_loop() {
-  cv::setNumThreads(1);  // parallelism comes from the workers; OpenCV's pool would oversubscribe
   const int64_t ahead = std::max(options_.prefetch, options_.workers);
   for (;;) {
     int64_t job;
@@ -115,6 +123,7 @@ void Loader::start_workers() {
   stop_ = false;
   ready_.clear();
   next_job_ = consumed_ = global_id(position_);
+  if (options_.workers > 0) set_opencv_threads(options_.opencv_threads);  // workers are the parallelism
   for (int i = 0; i < options_.workers; ++i) threads_.emplace_back([this] { worker_loop(); });
 }
 

@@ -43,7 +43,7 @@ class PackedWriter {
   void add(const Sample& sample);
   // Writes the index and header and renames the file into place.
   void finish();
-  int64_t count() const { return static_cast<int64_t>(index_.size()); }
+  int64_t count() const { return static_cast<int64_t>(index_.size() / 16); }  // 16-byte index entries
 
  private:
   std::string path_, tmp_path_;

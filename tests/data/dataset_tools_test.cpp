@@ -106,7 +106,7 @@ TEST(SourceRegistry, BuildsEachTypeFromConfig) {
   testing::register_linked_components();
   const auto build = [](const std::string& yaml, const std::string& base) {
     core::ConfigTree tree = core::ConfigTree::load_string(yaml, "cfg.yaml");
-    DatasetOptions o = core::read_options<DatasetOptions>(tree, tree.root(), "data.train");
+    DatasetOptions o = core::read_options<DatasetOptions>(tree, tree.root(), "");
     SourceContext ctx;
     ctx.base_dir = base;
     ctx.seed = 3;
@@ -129,8 +129,8 @@ TEST(SourceRegistry, BuildsEachTypeFromConfig) {
   EXPECT_EQ(build("source: {type: list, path: d/labels.csv}\n", dir.str())->size(), 12);
   EXPECT_EQ(build("source: {type: image_folder, root: d/images}\n", dir.str())->num_identities(), 3);
 
-  EXPECT_NE(error_of([&] { build("source: {type: synthetic, landmarks: 7}\n", ""); })
-                .find("cfg.yaml:1: data.train.source.landmarks: must be 5 or 68, got 7"),
+  EXPECT_NE(error_of([&] { build("source:\n  type: synthetic\n  landmarks: 7\n", ""); })
+                .find("cfg.yaml:3: source.landmarks: must be 5 or 68, got 7"),
             std::string::npos);
   EXPECT_NE(error_of([&] { build("source: {type: image_folder, root: x, reduce: 3}\n", ""); }).find("reduce: must be 1, 2, 4 or 8"),
             std::string::npos);

@@ -144,7 +144,7 @@ TEST(PipelineLoader, SkippedSamplesShrinkTheBatchAndAreCounted) {
   core::ComponentSpec seq;
   seq.type = "sequential";
   o.sampler = seq;
-  auto ds = dataset(16, {3, 5}, "skip", 2);
+  auto ds = dataset(64, {3, 5}, "skip", 2);  // 8 batches: prefetching stays within epoch 0
   Loader loader(ds, o, 8, 0);
   auto first = loader.next();
   ASSERT_TRUE(first);

@@ -77,8 +77,9 @@ TEST(MaeFsfm, InstanceLossesMatchHandValues) {
   const double c = 1.0 / std::sqrt(2.0);  // cos of row 0; row 1 is 1
   EXPECT_NEAR(negative_cosine(p, z).item<double>(), -(c + 1) / 2, 1e-6);
   EXPECT_NEAR(byol_loss(p, z).item<double>(), ((2 - 2 * c) + 0) / 2, 1e-6);
-  // InfoNCE, T = 0.5: logits row 0 = [c, 1]/T (positive c), row 1 = [c, 1]/T (positive 1).
-  const double l0 = -std::log(std::exp(2 * c) / (std::exp(2 * c) + std::exp(2.0)));
+  // InfoNCE, T = 0.5: unit p = [1,0], [0,1]; unit z = [c,c], [0,1].
+  // Logits row 0 = [c, 0] / T (positive c); row 1 = [c, 1] / T (positive 1).
+  const double l0 = -std::log(std::exp(2 * c) / (std::exp(2 * c) + std::exp(0.0)));
   const double l1 = -std::log(std::exp(2.0) / (std::exp(2 * c) + std::exp(2.0)));
   EXPECT_NEAR(info_nce(p, z, 0.5).item<double>(), (l0 + l1) / 2, 1e-5);
   // Gradients never reach the target.

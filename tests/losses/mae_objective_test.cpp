@@ -84,7 +84,7 @@ TEST(MaeObjective, RejectsUnusableConfigsBeforeTraining) {
 
 TEST(MaeObjective, ShortPretrainingLowersTheLoss) {
   auto vit = tiny_vit();
-  auto obj = build("objective: {type: mae, norm_pix_loss: false, mask: {ratio: 0.5},"
+  auto obj = build("objective: {type: mae, norm_pix_loss: false, mask: {type: random, ratio: 0.5},"
                    " decoder: {width: 32, depth: 1, heads: 4}}\n", vit);
   std::vector<at::Tensor> params = vit->parameters();
   for (const auto& p : obj->parameters()) params.push_back(p);

@@ -49,50 +49,64 @@ LoadedMae load_reference(const std::string& dir, bool norm_pix) {
   return m;
 }
 
-void expect_same_loss(bool norm_pix) {
-  if (!python_torch_available()) GTEST_SKIP() << "python3 with torch not available";
-  testing::TempDir dir;
-  std::string out;
-  const std::string cmd = "/usr/bin/python3 " + testing::source_dir() +
-                          "/scripts/mae_reference.py fixture --out " + dir.str() +
-                          (norm_pix ? "" : " --no-norm-pix");
-  ASSERT_EQ(testing::run_command(cmd, &out), 0) << out;
-  const c10::IValue fx = runtime::load_ivalue(dir.file("fixture.pth"));
-  const at::Tensor images = entry(fx, "images"), noise = entry(fx, "noise");
-  LoadedMae m = load_reference(dir.str(), norm_pix);
-  m.vit->eval();
-  const data::PatchMask mask = data::mask_from_noise(noise, data::mae_len_keep(16, 0.75));
-  EXPECT_TRUE(torch::equal(mask.mask, entry(fx, "mask")));
-  torch::NoGradGuard no_grad;
-  MaeReconstruction r = m.objective->reconstruct(*m.vit, images, mask);
-  EXPECT_NEAR(r.loss.item<double>(), entry(fx, "loss").item<double>(), 1e-5);
-  EXPECT_TRUE(torch::allclose(r.pred, entry(fx, "pred"), 1e-4, 1e-5))
-      << (r.pred - entry(fx, "pred")).abs().max().item<double>();
-}
+// One Python run per test binary: importing torch costs seconds.
+class MaePytorch : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (!python_torch_available()) return;
+    dir_ = new testing::TempDir();
+    const std::string cmd = "/usr/bin/python3 " + testing::source_dir() +
+                            "/scripts/mae_reference.py fixture --out " + dir_->str();
+    ok_ = testing::run_command(cmd, &output_) == 0;
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+  void SetUp() override {
+    if (!dir_) GTEST_SKIP() << "python3 with torch not available";
+    ASSERT_TRUE(ok_) << output_;
+  }
+  static std::string file(const std::string& name) { return dir_->file(name); }
 
-TEST(MaePytorch, LoadedStateDictGivesPytorchLossWithNormPix) { expect_same_loss(true); }
-TEST(MaePytorch, LoadedStateDictGivesPytorchLossOnRawPixels) { expect_same_loss(false); }
+  void expect_same_loss(bool norm_pix) {
+    const c10::IValue fx = runtime::load_ivalue(file("fixture.pth"));
+    const at::Tensor images = entry(fx, "images"), noise = entry(fx, "noise");
+    LoadedMae m = load_reference(dir_->str(), norm_pix);
+    m.vit->eval();
+    const data::PatchMask mask = data::mask_from_noise(noise, data::mae_len_keep(16, 0.75));
+    EXPECT_TRUE(torch::equal(mask.mask, entry(fx, "mask")));
+    torch::NoGradGuard no_grad;
+    MaeReconstruction r = m.objective->reconstruct(*m.vit, images, mask);
+    const double expected = entry(fx, norm_pix ? "loss_norm_pix" : "loss_raw").item<double>();
+    EXPECT_NEAR(r.loss.item<double>(), expected, 1e-5);
+    EXPECT_TRUE(torch::allclose(r.pred, entry(fx, "pred"), 1e-4, 1e-5))
+        << (r.pred - entry(fx, "pred")).abs().max().item<double>();
+  }
 
-TEST(MaePytorch, EncoderLoadsThroughModelPretrainedSkippingDecoder) {
-  if (!python_torch_available()) GTEST_SKIP() << "python3 with torch not available";
-  testing::TempDir dir;
-  std::string out;
-  ASSERT_EQ(testing::run_command("/usr/bin/python3 " + testing::source_dir() +
-                                     "/scripts/mae_reference.py fixture --out " + dir.str(),
-                                 &out),
-            0)
-      << out;
+  static testing::TempDir* dir_;
+  static bool ok_;
+  static std::string output_;
+};
+testing::TempDir* MaePytorch::dir_ = nullptr;
+bool MaePytorch::ok_ = false;
+std::string MaePytorch::output_;
+
+TEST_F(MaePytorch, LoadedStateDictGivesPytorchLossWithNormPix) { expect_same_loss(true); }
+TEST_F(MaePytorch, LoadedStateDictGivesPytorchLossOnRawPixels) { expect_same_loss(false); }
+
+TEST_F(MaePytorch, EncoderLoadsThroughModelPretrainedSkippingDecoder) {
   // Fine-tuning: `model: {type: vit, pretrained: mae.pth}` with a new head. Decoder keys are
   // unexpected (reported, not loaded); the head keeps its initial values.
   models::VitOptions vo;
   vo.depth = 2, vo.width = 32, vo.heads = 4, vo.patch = 8, vo.image_size = 32;
   vo.embedding_size = 8;
-  vo.pretrained.path = dir.file("mae.pth");
+  vo.pretrained.path = file("mae.pth");
   vo.pretrained.skip = {"head."};
   models::VisionTransformer vit(vo);
   const runtime::LoadReport report = models::load_pretrained(vit, vo.pretrained);
   runtime::StateDict encoder, decoder;
-  split_mae_state(runtime::load_state_dict(dir.file("mae.pth")), &encoder, &decoder);
+  split_mae_state(runtime::load_state_dict(file("mae.pth")), &encoder, &decoder);
   EXPECT_EQ(report.loaded.size(), encoder.size());
   EXPECT_EQ(report.unexpected.size(), decoder.size());
   EXPECT_TRUE(torch::equal(vit.named_parameters()["blocks.1.mlp.fc2.weight"],

@@ -238,5 +238,53 @@ TEST(StateDictIo, BadFilesNameTheFileAndTheProblem) {
             std::string::npos);
 }
 
+void put_le(std::string& out, uint64_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+}
+uint64_t get_le(const std::string& s, size_t at, int bytes) {
+  uint64_t v = 0;
+  for (int i = 0; i < bytes; ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(s[at + i])) << (8 * i);
+  return v;
+}
+
+TEST(StateDictIo, ReadsZip64EndRecords) {
+  // Archives over 4 GiB keep their directory in zip64 records; rewrite a small one that way
+  // (classic end record saturated, zip64 record + locator in front of it).
+  TempDir dir;
+  save_state_dict({{"w", torch::arange(5, torch::kFloat32)}}, dir.file("small.pt"));
+  const std::string bytes = testing::read_file(dir.file("small.pt"));
+  const size_t eocd = bytes.rfind(std::string("PK\x05\x06", 4));
+  ASSERT_NE(eocd, std::string::npos);
+  const uint64_t count = get_le(bytes, eocd + 10, 2), size = get_le(bytes, eocd + 12, 4),
+                 offset = get_le(bytes, eocd + 16, 4);
+  std::string out = bytes.substr(0, eocd);
+  const uint64_t zip64_at = out.size();
+  put_le(out, 0x06064b50, 4);
+  put_le(out, 44, 8);
+  put_le(out, 45, 2);
+  put_le(out, 45, 2);
+  put_le(out, 0, 4);
+  put_le(out, 0, 4);
+  put_le(out, count, 8);
+  put_le(out, count, 8);
+  put_le(out, size, 8);
+  put_le(out, offset, 8);
+  put_le(out, 0x07064b50, 4);
+  put_le(out, 0, 4);
+  put_le(out, zip64_at, 8);
+  put_le(out, 1, 4);
+  put_le(out, 0x06054b50, 4);
+  put_le(out, 0, 4);
+  put_le(out, 0xFFFF, 2);
+  put_le(out, 0xFFFF, 2);
+  put_le(out, 0xFFFFFFFFu, 4);
+  put_le(out, 0xFFFFFFFFu, 4);
+  put_le(out, 0, 2);
+  testing::write_file(dir.file("zip64.pt"), out);
+  const StateDict sd = load_state_dict(dir.file("zip64.pt"));
+  ASSERT_EQ(sd.size(), 1u);
+  EXPECT_TRUE(sd[0].second.equal(torch::arange(5, torch::kFloat32)));
+}
+
 }  // namespace
 }  // namespace facerep::runtime
