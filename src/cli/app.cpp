@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/error_report.h"
 #include "cli/register_all.h"
+#include "core/config_visit.h"
 #include "core/error.h"
 #include "core/version.h"
 #include "runtime/allocator.h"

@@ -38,9 +38,11 @@ std::vector<int64_t> identity_ranks(const at::Tensor& gallery, const std::vector
   for (int64_t id : gallery_ids) col_of.push_back(column[id]);
   const at::Tensor sims = unit_rows(probes).matmul(unit_rows(gallery).t()).cpu();  // [P,G]
   // Best similarity per identity: [P, I].
-  at::Tensor best = torch::full({probes.size(0), n_ids}, -std::numeric_limits<float>::infinity());
-  const at::Tensor idx = torch::tensor(col_of, torch::kLong).unsqueeze(0).expand({probes.size(0), -1});
-  best = best.scatter_reduce(1, idx, sims, "amax", /*include_self=*/true);
+  std::vector<std::vector<int64_t>> columns(n_ids);
+  for (size_t g = 0; g < col_of.size(); ++g) columns[col_of[g]].push_back(static_cast<int64_t>(g));
+  std::vector<at::Tensor> per_id;
+  for (const auto& cols : columns) per_id.push_back(std::get<0>(sims.index_select(1, torch::tensor(cols)).max(1)));
+  const at::Tensor best = torch::stack(per_id, 1);
   std::vector<int64_t> ranks;
   for (int64_t p = 0; p < probes.size(0); ++p) {
     auto it = column.find(probe_ids[p]);
@@ -66,7 +68,8 @@ MeanCi mean_ci95(const std::vector<double>& values) {
   MeanCi out;
   if (values.empty()) return out;
   const double n = static_cast<double>(values.size());
-  for (double v : values) out.mean += v / n;
+  for (double v : values) out.mean += v;
+  out.mean /= n;
   double var = 0;
   for (double v : values) var += (v - out.mean) * (v - out.mean) / n;
   out.std = std::sqrt(var);

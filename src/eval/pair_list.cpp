@@ -87,7 +87,7 @@ std::vector<PathPair> read_csv_pairs(const std::string& path) {
     for (std::string t; std::getline(ss, t, ',');) f.push_back(trim(t));
     const std::string where = path + ":" + std::to_string(line_no);
     const std::string s = f.size() == 3 ? f[2] : "";
-    const bool yes = s == "1" || s == "true" || s == "same", no = s == "0" || s == "false" || s == "different";
+    const bool yes = s == "1" || s == "true", no = s == "0" || s == "false";
     if (f.size() == 3 && (yes || no)) {
       pairs.push_back({resolve(f[0]), resolve(f[1]), yes, where});
     } else if (pairs.empty() && line_no == 1 && f.size() == 3) {

@@ -7,6 +7,7 @@
 #include "core/config_tree.h"
 #include "core/error.h"
 #include "data/dataset.h"
+#include "data/register.h"
 #include "data/source.h"
 #include "eval/embed.h"
 #include "eval/evaluator.h"
@@ -62,6 +63,7 @@ class MeanColour : public models::Backbone {
 };
 
 void register_palette() {
+  data::register_components();  // this binary may be built without tests/data, which registers them
   if (!data::source_registry().contains("test_palette"))
     data::source_registry().add<PaletteOptions>("test_palette", "test colours", [](const PaletteOptions& o, const data::SourceContext&) {
       return std::make_shared<PaletteSource>(o);
