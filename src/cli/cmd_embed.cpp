@@ -37,18 +37,18 @@ bool is_image(const fs::path& p) {
 // A folder becomes a `list` source over every image below it (sorted, so rows are stable);
 // a file is read as a `list` source as it stands (CSV/TSV with a `path` column).
 std::string list_for(const std::string& data, const fs::path& scratch) {
-  if (!fs::exists(data)) throw core::ConfigError("facerep embed: --data " + data + " does not exist");
+  if (!fs::exists(data)) throw core::ConfigError("embed: --data " + data + " does not exist");
   if (!fs::is_directory(data)) return fs::absolute(data).string();
   std::vector<std::string> images;
   for (const auto& e : fs::recursive_directory_iterator(data))
     if (e.is_regular_file() && is_image(e.path())) images.push_back(fs::absolute(e.path()).lexically_normal().string());
   std::sort(images.begin(), images.end());
-  if (images.empty()) throw core::ConfigError("facerep embed: no images under " + data);
+  if (images.empty()) throw core::ConfigError("embed: no images under " + data);
   const fs::path list = scratch / "images.csv";
   std::ofstream out(list);
   out << "path\n";
   for (const auto& p : images) out << (p.find_first_of(",\"") == std::string::npos ? p : "\"" + p + "\"") << "\n";
-  if (!out) throw core::RuntimeError("facerep embed: cannot write " + list.string());
+  if (!out) throw core::RuntimeError("embed: cannot write " + list.string());
   return list.string();
 }
 
@@ -86,11 +86,11 @@ int cmd_embed(int argc, char** argv) {
   if (!args) return core::kExitOk;
   for (const char* required : {"checkpoint", "data", "out"})
     if (!args->count(required))
-      throw core::ConfigError(std::string("facerep embed: missing ") +
+      throw core::ConfigError(std::string("embed: missing ") +
                               (std::string(required) == "checkpoint" ? "CHECKPOINT" : "--" + std::string(required)) +
-                              "\n" + options.help());
+                              " (see facerep embed --help)");
   const int64_t batch = (*args)["batch"].as<int64_t>();
-  if (batch < 1) throw core::ConfigError("facerep embed: --batch must be >= 1, got " + std::to_string(batch));
+  if (batch < 1) throw core::ConfigError("embed: --batch must be >= 1, got " + std::to_string(batch));
   const c10::Device device = runtime::resolve_device((*args)["device"].as<std::string>());
 
   auto [model, config] = trainers::load_checkpoint_model((*args)["checkpoint"].as<std::string>());
@@ -115,7 +115,7 @@ int cmd_embed(int argc, char** argv) {
   const fs::path tmp = out_path + ".tmp";
   {
     std::ofstream out(tmp);
-    if (!out) throw core::RuntimeError("facerep embed: cannot write " + out_path);
+    if (!out) throw core::RuntimeError("embed: cannot write " + out_path);
     out << "path";
     for (int64_t d = 0; d < e.embeddings.size(1); ++d) out << ",e" << d;
     out << "\n" << std::setprecision(8);
@@ -126,10 +126,10 @@ int cmd_embed(int argc, char** argv) {
       for (int64_t d = 0; d < x.size(1); ++d) out << "," << p[i * x.size(1) + d];
       out << "\n";
     }
-    if (!out) throw core::RuntimeError("facerep embed: failed writing " + out_path);
+    if (!out) throw core::RuntimeError("embed: failed writing " + out_path);
   }
   fs::rename(tmp, out_path);
-  std::cerr << "facerep embed: " << e.embeddings.size(0) << " embeddings of size " << e.embeddings.size(1) << " -> " << out_path
+  std::cerr << "embed: " << e.embeddings.size(0) << " embeddings of size " << e.embeddings.size(1) << " -> " << out_path
             << "\n";
   return core::kExitOk;
 }

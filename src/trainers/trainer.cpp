@@ -203,11 +203,19 @@ bool Trainer::train_step(const data::Batch& host_batch, StepInfo& info) {
   if (!finite) {
     optimizer_->zero_grad();
     ++state_.skipped;
+    // A diverged model makes every batch non-finite; skipping would then loop forever.
+    if (++consecutive_skips_ > kMaxConsecutiveSkips)
+      throw core::RuntimeError("step " + std::to_string(state_.step + 1) + ": " +
+                               std::to_string(consecutive_skips_) +
+                               " batches in a row had a non-finite loss; training has diverged (last good "
+                               "checkpoint: " +
+                               (state_.last_checkpoint.empty() ? "none" : state_.last_checkpoint) + ")");
     core::log_warn("step " + std::to_string(state_.step + 1) + ": non-finite loss, batch skipped (" +
                    std::to_string(state_.skipped) + " skipped so far; first samples: " +
                    first_paths(batch, 4) + ")");
     return false;
   }
+  consecutive_skips_ = 0;
   const std::vector<at::Tensor> params = optimizer_->parameters();
   const bool grads_finite = scaler_->unscale(params);
   if (grads_finite) {

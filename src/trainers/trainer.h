@@ -135,6 +135,8 @@ class Trainer {
   std::vector<std::unique_ptr<TrainerHook>> hooks_;
   TrainResult result_;
   bool first_batch_checked_ = false;
+  int64_t consecutive_skips_ = 0;
+  static constexpr int64_t kMaxConsecutiveSkips = 20;  // then train.skip_nonfinite gives up
 };
 
 }  // namespace facerep::trainers

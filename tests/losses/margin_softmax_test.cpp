@@ -195,6 +195,8 @@ TEST(MarginSoftmax, ArcFaceLearnsSeparableClusters) {
   test.identity = labels;
   torch::NoGradGuard g;
   const double acc = obj.loss(model->forward(test.images), test).metrics.at("accuracy");
+  RecordProperty("held_out_accuracy", std::to_string(acc));
+  RecordProperty("loss_first_last", std::to_string(first_loss) + " " + std::to_string(last_loss));
   EXPECT_GT(acc, 0.9);
   EXPECT_LT(last_loss, first_loss * 0.5);
 }

@@ -177,7 +177,7 @@ TEST(ParamGroups, LayerDecayScalesByDepth) {
 TEST(Optimizer, RegistryBuildsWithLinearLrScaling) {
   testing::register_fakes();
   auto model = models::model_registry().build_default("test_linear");
-  core::ConfigTree t = core::ConfigTree::load_string("optim: {type: adamw, lr: 1.0e-3, lr_scale: linear, betas: [0.9, 0.95]}\n", "o.yaml");
+  core::ConfigTree t = core::ConfigTree::load_string(std::string(testing::kFakeComponents) + "optim: {type: adamw, lr: 1.0e-3, lr_scale: linear, betas: [0.9, 0.95]}\n", "o.yaml");
   ExperimentConfig c = load_experiment_tree(t);
   auto opt = optimizer_registry().build(c.optim, OptimizerInputs{model, nullptr, 1024});
   EXPECT_STREQ(opt->type(), "adamw");
@@ -187,7 +187,8 @@ TEST(Optimizer, RegistryBuildsWithLinearLrScaling) {
 }
 
 TEST(Optimizer, BadBetasIsConfigError) {
-  core::ConfigTree t = core::ConfigTree::load_string("optim: {type: adamw, betas: [0.9]}\n", "o.yaml");
+  testing::register_fakes();
+  core::ConfigTree t = core::ConfigTree::load_string(std::string(testing::kFakeComponents) + "optim: {type: adamw, betas: [0.9]}\n", "o.yaml");
   try {
     load_experiment_tree(t);
     FAIL();

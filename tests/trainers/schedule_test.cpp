@@ -5,12 +5,14 @@
 #include "core/config_tree.h"
 #include "trainers/experiment_config.h"
 #include "trainers/schedule.h"
+#include "trainer_fakes.h"
 
 namespace facerep::trainers {
 namespace {
 
 std::shared_ptr<Schedule> make(const std::string& yaml, double base_lr, int64_t total, int64_t per_epoch = 10) {
-  core::ConfigTree t = core::ConfigTree::load_string("schedule: " + yaml + "\n", "s.yaml");
+  testing::register_fakes();
+  core::ConfigTree t = core::ConfigTree::load_string(std::string(testing::kFakeComponents) + "schedule: " + yaml + "\n", "s.yaml");
   ExperimentConfig c = load_experiment_tree(t);
   return schedule_registry().build(c.schedule, ScheduleContext{base_lr, total, per_epoch});
 }
@@ -59,7 +61,8 @@ TEST(Schedule, PolyAndConstant) {
 }
 
 TEST(Schedule, UnknownTypeSuggests) {
-  core::ConfigTree t = core::ConfigTree::load_string("schedule: {type: cosin}\n", "s.yaml");
+  testing::register_fakes();
+  core::ConfigTree t = core::ConfigTree::load_string(std::string(testing::kFakeComponents) + "schedule: {type: cosin}\n", "s.yaml");
   try {
     load_experiment_tree(t);
     FAIL();

@@ -40,9 +40,11 @@ class LinearBackbone : public models::Backbone {
 
 struct SoftmaxOptions {
   int64_t nan_at_step = 0;
+  bool nan_always = false;
   double dropout_noise = 0.0;  // adds generator-driven noise to the logits (exercises RNG state)
   template <class V> void visit(V& v) {
     v("nan_at_step", nan_at_step, "make the loss NaN at this step (tests)");
+    v("nan_always", nan_always, "every loss is NaN (a diverged run)");
     v("dropout_noise", dropout_noise, "logit noise drawn from the step generator");
   }
 };
@@ -61,8 +63,13 @@ class SoftmaxObjective : public losses::Objective {
       logits = logits + 1e-3 * torch::randn_like(logits);
     }
     at::Tensor ce = torch::nn::functional::cross_entropy(logits, batch.identity);
-    if (o_.nan_at_step > 0 && ctx.step + 1 == o_.nan_at_step) ce = ce * std::nan("");
+    // NaN once: a skipped batch does not advance the step, so the next batch must be clean.
+    if (o_.nan_at_step > 0 && ctx.step + 1 == o_.nan_at_step && !fired_) {
+      fired_ = true;
+      ce = ce * std::nan("");
+    }
     losses::LossOutput out;
+    if (o_.nan_always) ce = ce * std::nan("");
     out.total = ce;
     out.terms.emplace_back("ce", ce.detach());
     out.metrics["acc"] = (logits.argmax(1) == batch.identity).to(at::kFloat).mean().item<double>();
@@ -76,6 +83,7 @@ class SoftmaxObjective : public losses::Objective {
 
  private:
   SoftmaxOptions o_;
+  bool fired_ = false;
   torch::nn::Linear head_{nullptr};
 };
 
@@ -153,6 +161,10 @@ ExperimentConfig fake_config(const std::string& extra) {
   if (!extra.empty()) {
     core::ConfigTree over = core::ConfigTree::load_string(extra, "test.yaml");
     for (const auto& kv : over.root()) {
+      if (kv.second["type"]) {  // another component: replace the section, options and all
+        tree.set(kv.first.as<std::string>(), YAML::Clone(kv.second), "test.yaml");
+        continue;
+      }
       for (const auto& inner : kv.second)
         tree.set(kv.first.as<std::string>() + "." + inner.first.as<std::string>(), YAML::Clone(inner.second),
                  "test.yaml");

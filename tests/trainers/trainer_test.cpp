@@ -146,6 +146,15 @@ TEST(Trainer, NonFiniteLossIsSkippedAndCountedWhenAsked) {
   for (const auto& s : r.history) EXPECT_TRUE(std::isfinite(s.scalars.at("loss")));
 }
 
+TEST(Trainer, SkippingGivesUpWhenEveryBatchIsNonFinite) {
+  try {
+    train(fake_config("train: {steps: 6, skip_nonfinite: true}\nobjective: {type: test_softmax, nan_always: true}\n"), {});
+    FAIL();
+  } catch (const core::RuntimeError& e) {
+    EXPECT_NE(std::string(e.what()).find("21 batches in a row had a non-finite loss"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Trainer, ObjectiveNeedsAreCheckedBeforeTraining) {
   FakeStreamOptions so;
   so.classes = -1;  // no identity labels
