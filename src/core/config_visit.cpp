@@ -158,6 +158,15 @@ YAML::Node ConfigVisitor::write_component(const ComponentSpec& spec, const char*
 void ConfigVisitor::document_kind(const std::string& key_path, const char* kind) {
   const ComponentKind* registry = find_component_kind(kind);
   if (!registry) return;
+  // A component may hold components of its own kind (objective `sum` lists objectives): document
+  // each kind once per branch, else the recursion never ends. The nested key's row still says
+  // which kind it takes; that kind's types are documented where it first appears.
+  static thread_local std::vector<std::string> open_kinds;
+  if (std::find(open_kinds.begin(), open_kinds.end(), kind) != open_kinds.end()) return;
+  struct Open {
+    explicit Open(const char* k) { open_kinds.push_back(k); }
+    ~Open() { open_kinds.pop_back(); }
+  } open(kind);
   for (const auto& name : registry->names()) {
     const std::string sub_path = key_path + "{type: " + name + "}";
     docs_->push_back({sub_path, std::string(kind) + " options", "", registry->help(name), ""});
