@@ -53,19 +53,8 @@ int doc(int argc, char** argv) {
 }  // namespace
 
 int cmd_config(int argc, char** argv) {
-  if (argc < 2) {
-    std::cerr << kUsage;
-    return core::kExitUsage;
-  }
-  const std::string action = argv[1];
-  if (action == "-h" || action == "--help") {
-    std::cout << kUsage;
-    return core::kExitOk;
-  }
-  if (action == "show") return show(argc - 1, argv + 1);
-  if (action == "validate") return validate(argc - 1, argv + 1);
-  if (action == "doc") return doc(argc - 1, argv + 1);
-  throw core::ConfigError("config: unknown action '" + action + "' (show, validate or doc)");
+  return dispatch_action("config", kUsage, {{"show", show}, {"validate", validate}, {"doc", doc}},
+                         argc, argv);
 }
 
 }  // namespace facerep::cli

@@ -6,10 +6,7 @@
 #include "core/error.h"
 #include "data/dataset_tools.h"
 #include "data/source.h"
-#if __has_include("data/contact_sheet.h")
 #include "data/contact_sheet.h"
-#define FACEREP_HAS_DATA_SHOW 1
-#endif
 
 namespace facerep::cli {
 namespace {
@@ -112,26 +109,9 @@ int check(int argc, char** argv) {
 }  // namespace
 
 int cmd_data(int argc, char** argv) {
-  if (argc < 2) {
-    std::cerr << kUsage;
-    return core::kExitUsage;
-  }
-  const std::string action = argv[1];
-  if (action == "-h" || action == "--help") {
-    std::cout << kUsage;
-    return core::kExitOk;
-  }
-  if (action == "synth") return synth(argc - 1, argv + 1);
-  if (action == "pack") return pack(argc - 1, argv + 1);
-  if (action == "check") return check(argc - 1, argv + 1);
-  if (action == "show") {
-#ifdef FACEREP_HAS_DATA_SHOW
-    return data::data_show_main(argc - 1, argv + 1);
-#else
-    throw core::ConfigError("data show: not available in this build yet");
-#endif
-  }
-  throw core::ConfigError("data: unknown action '" + action + "' (synth, pack, check or show)");
+  return dispatch_action("data", kUsage,
+                         {{"synth", synth}, {"pack", pack}, {"check", check}, {"show", data::data_show_main}},
+                         argc, argv);
 }
 
 }  // namespace facerep::cli

@@ -78,4 +78,23 @@ trainers::ExperimentConfig load_config(const std::string& path,
   return trainers::load_experiment(path, overrides);
 }
 
+int dispatch_action(const std::string& command, const char* usage,
+                    const std::vector<std::pair<std::string, ActionFn>>& actions, int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << usage;
+    return core::kExitUsage;
+  }
+  const std::string action = argv[1];
+  if (action == "-h" || action == "--help") {
+    std::cout << usage;
+    return core::kExitOk;
+  }
+  std::string names;
+  for (const auto& [name, fn] : actions) {
+    if (name == action) return fn(argc - 1, argv + 1);
+    names += (names.empty() ? "" : ", ") + name;
+  }
+  throw core::ConfigError(command + ": unknown action '" + action + "' (" + names + ")");
+}
+
 }  // namespace facerep::cli

@@ -10,6 +10,7 @@
 //   auto config = load_config(*args, "facerep train");
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <cxxopts.hpp>
@@ -38,5 +39,11 @@ std::string config_path(const cxxopts::ParseResult& args, const cxxopts::Options
 // Loads CONFIG with its --set overrides applied and validated (ConfigError names file:line).
 trainers::ExperimentConfig load_config(const cxxopts::ParseResult& args, const cxxopts::Options& options);
 trainers::ExperimentConfig load_config(const std::string& path, const std::vector<std::string>& overrides);
+
+// A subcommand with actions (`facerep data synth ...`): prints `usage` for no action or --help,
+// runs the named action with argv starting at the action, and rejects unknown ones (exit 2).
+using ActionFn = int (*)(int argc, char** argv);
+int dispatch_action(const std::string& command, const char* usage,
+                    const std::vector<std::pair<std::string, ActionFn>>& actions, int argc, char** argv);
 
 }  // namespace facerep::cli

@@ -46,6 +46,14 @@ void erase_below(std::map<std::string, SourceLoc>& locs, const std::string& path
   }
 }
 
+// A section that names a different `type:` than its base is another component: its options
+// must replace the base's, not merge into them (ArcFace's `scale` means nothing to triplet).
+bool same_component_type(const YAML::Node& base, const YAML::Node& over) {
+  const YAML::Node a = base["type"], b = over["type"];
+  if (!a || !b || !a.IsScalar() || !b.IsScalar()) return true;
+  return a.Scalar() == b.Scalar();
+}
+
 // Deep-merges `src` into `dst` (both maps). Copies, never aliases: yaml-cpp nodes have
 // reference semantics, so assigning a node would let later edits change the bases.
 void deep_merge(YAML::Node dst, const YAML::Node& src, const std::string& path,
@@ -54,7 +62,7 @@ void deep_merge(YAML::Node dst, const YAML::Node& src, const std::string& path,
   for (const auto& kv : src) {
     const std::string key = kv.first.Scalar();
     const std::string child = join_key(path, key);
-    if (dst[key] && dst[key].IsMap() && kv.second.IsMap()) {
+    if (dst[key] && dst[key].IsMap() && kv.second.IsMap() && same_component_type(dst[key], kv.second)) {
       deep_merge(dst[key], kv.second, child, src_locs, dst_locs);
       auto it = src_locs.find(child);
       if (it != src_locs.end()) dst_locs[child] = it->second;

@@ -40,6 +40,18 @@ TEST(ConfigTree, BaseInheritanceMergesDeeplyAndRecordsLines) {
   EXPECT_FALSE(t.root()["_base_"]);
 }
 
+TEST(ConfigTree, ChangedComponentTypeReplacesTheBaseSection) {
+  testing::TempDir dir;
+  testing::write_file(dir.file("base.yaml"), "objective: {type: arcface, scale: 64}\nmodel: {type: vit, depth: 2}\n");
+  testing::write_file(dir.file("child.yaml"),
+                      "_base_: base.yaml\nobjective: {type: triplet, margin: 0.2}\nmodel: {depth: 4}\n");
+  ConfigTree t = ConfigTree::load_file(dir.file("child.yaml"));
+  EXPECT_FALSE(t.root()["objective"]["scale"]);
+  EXPECT_EQ(t.root()["objective"]["type"].as<std::string>(), "triplet");
+  EXPECT_EQ(t.root()["model"]["type"].as<std::string>(), "vit");  // same type: merged
+  EXPECT_EQ(t.root()["model"]["depth"].as<int>(), 4);
+}
+
 TEST(ConfigTree, OverridesParseYamlValues) {
   ConfigTree t = ConfigTree::load_string("a: {b: 1}\n");
   t.apply_override("a.b=2.5");
