@@ -7,26 +7,19 @@
 // (primary) and its 95% confidence interval over episodes.
 #include <string>
 
-#include "data/data_options.h"
+#include "eval/embedding_eval_options.h"
 #include "eval/evaluator.h"
 
 namespace facerep::eval {
 
-struct IdentificationOptions {
-  std::string name;
-  data::DatasetOptions data;
+struct IdentificationOptions : EmbeddingEvalOptions {
   int gallery_per_identity = 1;
-  int seed = 0;
-  int batch_size = 64;
-  bool flip = false;
 
   template <class V> void visit(V& v) {
-    v("name", name, "name in logs and reports (default: identification)");
-    v.section("data", data, "labelled source + transforms (default transforms: resize to the model's size)");
+    visit_head(v, "identification", "labelled source + transforms (default transforms: resize to the model's size)");
     v("gallery_per_identity", gallery_per_identity, "gallery images per identity; the rest are probes").min(1);
     v("seed", seed, "added to the run seed for the gallery/probe split").min(0);
-    v("batch_size", batch_size, "embedding batch size").min(1);
-    v("flip", flip, "flip test-time augmentation");
+    visit_embedding(v);
   }
 };
 
@@ -39,27 +32,20 @@ class IdentificationEvaluator : public Evaluator {
   IdentificationOptions options_;
 };
 
-struct KShotOptions {
-  std::string name;
-  data::DatasetOptions data;
+struct KShotOptions : EmbeddingEvalOptions {
   int ways = 5;
   int shots = 1;
   int queries = 5;
   int episodes = 100;
-  int seed = 0;
-  int batch_size = 64;
-  bool flip = false;
 
   template <class V> void visit(V& v) {
-    v("name", name, "name in logs and reports (default: kshot)");
-    v.section("data", data, "labelled source + transforms (default transforms: resize to the model's size)");
+    visit_head(v, "kshot", "labelled source + transforms (default transforms: resize to the model's size)");
     v("ways", ways, "identities per episode").min(2);
     v("shots", shots, "support images per identity").min(1);
     v("queries", queries, "query images per identity").min(1);
     v("episodes", episodes, "episodes to average over").min(1);
     v("seed", seed, "added to the run seed for drawing episodes").min(0);
-    v("batch_size", batch_size, "embedding batch size").min(1);
-    v("flip", flip, "flip test-time augmentation");
+    visit_embedding(v);
   }
 };
 

@@ -9,25 +9,19 @@
 #include <memory>
 #include <string>
 
-#include "data/data_options.h"
+#include "eval/embedding_eval_options.h"
 #include "eval/evaluator.h"
 
 namespace facerep::eval {
 
-struct VerificationOptions {
-  std::string name;
-  data::DatasetOptions data;
+struct VerificationOptions : EmbeddingEvalOptions {
   std::string pairs = "generate";
   std::string image_root;
   int num_pairs = 600;
-  int seed = 0;
   int folds = 10;
-  int batch_size = 64;
-  bool flip = false;
 
   template <class V> void visit(V& v) {
-    v("name", name, "name in logs and reports (default: verification)");
-    v.section("data", data, "source + transforms (default transforms: resize to the model's size)");
+    visit_head(v, "verification", "source + transforms (default transforms: resize to the model's size)");
     v("pairs", pairs, "generate | a CSV path1,path2,same | an LFW pairs.txt").non_empty();
     v("image_root", image_root, "for pairs.txt: folder holding name/name_%04d.jpg");
     v.require(!v.reading() || pairs == "generate" || pairs.size() < 4 ||
@@ -36,8 +30,7 @@ struct VerificationOptions {
     v("num_pairs", num_pairs, "with pairs: generate, how many (half same, half different)").min(2);
     v("seed", seed, "with pairs: generate, added to the run seed").min(0);
     v("folds", folds, "cross-validation folds (consecutive blocks of pairs)").min(2);
-    v("batch_size", batch_size, "embedding batch size").min(1);
-    v("flip", flip, "flip test-time augmentation: add the mirrored image's embedding");
+    visit_embedding(v);
   }
 };
 
