@@ -49,4 +49,15 @@ function(facerep_add_library folder)
   target_compile_options(${_name} PRIVATE -Wall -Wextra -Wno-unused-parameter)
   set_target_properties(${_name} PROPERTIES FACEREP_TORCH_FREE "${ARG_TORCH_FREE}")
   facerep_reuse_pch(${_name})
+  facerep_unity(${_name})
+endfunction()
+
+# Unity builds: with LibTorch every translation unit pays seconds of fixed cost (loading the
+# precompiled header, code for the inline torch functions it uses) however small the file, so
+# compiling a folder's files in batches cuts a clean build by more than half on 2 cores.
+# FACEREP_UNITY_BATCH=0 turns it off (handy when iterating on one file of a big folder).
+function(facerep_unity target)
+  if(FACEREP_UNITY_BATCH GREATER 0)
+    set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE ${FACEREP_UNITY_BATCH})
+  endif()
 endfunction()

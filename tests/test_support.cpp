@@ -7,6 +7,7 @@
 #include <sstream>
 #include <sys/wait.h>
 
+#include "core/error.h"
 #include "test_paths.h"
 
 namespace facerep::testing {
@@ -62,6 +63,15 @@ int run_command(const std::string& command, std::string* output) {
   const int status = pclose(pipe);
   if (output) *output = out;
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string runtime_error_message(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const core::RuntimeError& e) {
+    return e.what();
+  }
+  return "";
 }
 
 }  // namespace facerep::testing

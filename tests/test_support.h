@@ -2,6 +2,7 @@
 // Helpers shared by tests: paths to the source tree, the real binary and ../shared/data,
 // temporary directories that clean up after themselves.
 #include <filesystem>
+#include <functional>
 #include <string>
 
 namespace facerep::testing {
@@ -32,6 +33,9 @@ class TempDir {
 // Writes `text` to `path` (creating parent folders).
 void write_file(const std::string& path, const std::string& text);
 std::string read_file(const std::string& path);
+
+// The message of the core::RuntimeError `f` throws ("" when it throws none).
+std::string runtime_error_message(const std::function<void()>& f);
 
 // Runs a shell command, returning exit code; stdout+stderr captured into `output`.
 int run_command(const std::string& command, std::string* output);

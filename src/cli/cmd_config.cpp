@@ -8,7 +8,7 @@
 namespace facerep::cli {
 
 namespace {
-const char* kUsage =
+const char* kConfigUsage =
     "usage: facerep config <action> ...\n"
     "  show CONFIG [--set k=v]...      print the resolved config, every default filled in\n"
     "  validate CONFIG... [--set k=v]  check configs; prints 'ok: FILE' or the error for each\n"
@@ -53,7 +53,7 @@ int doc(int argc, char** argv) {
 }  // namespace
 
 int cmd_config(int argc, char** argv) {
-  return dispatch_action("config", kUsage, {{"show", show}, {"validate", validate}, {"doc", doc}},
+  return dispatch_action("config", kConfigUsage, {{"show", show}, {"validate", validate}, {"doc", doc}},
                          argc, argv);
 }
 

@@ -11,7 +11,7 @@
 namespace facerep::cli {
 namespace {
 
-const char* kUsage =
+const char* kDataUsage =
     "usage: facerep data <action> ...\n"
     "  synth --out DIR [--identities N --per-identity M --size S --seed K]\n"
     "                                 write synthetic faces as images + labels.csv (a `list` dataset)\n"
@@ -109,7 +109,7 @@ int check(int argc, char** argv) {
 }  // namespace
 
 int cmd_data(int argc, char** argv) {
-  return dispatch_action("data", kUsage,
+  return dispatch_action("data", kDataUsage,
                          {{"synth", synth}, {"pack", pack}, {"check", check}, {"show", data::data_show_main}},
                          argc, argv);
 }

@@ -21,9 +21,6 @@
 #include "eval/viz_mae.h"
 #include "losses/mae_core.h"
 #include "losses/objective.h"
-#include "models/vit.h"
-#include "runtime/checkpoint.h"
-#include "runtime/pretrained.h"
 #include "trainers/checkpoint_model.h"
 
 namespace facerep::cli {
@@ -103,13 +100,7 @@ int cmd_viz(int argc, char** argv) {
   if (config.objective.type != "mae" && config.objective.type != "fsfm")
     throw core::ConfigError("facerep viz mae: " + ckpt_path + " was trained with objective '" +
                             config.objective.type + "', not mae or fsfm");
-  losses::ObjectiveContext octx;
-  octx.model = model;
-  octx.image_size = model->image_size();
-  octx.embedding_dim = model->embedding_dim();
-  auto objective = losses::objective_registry().build(config.objective, octx);
-  runtime::load_into(*objective, runtime::load_checkpoint(ckpt_path).objective);
-  objective->eval();
+  const auto objective = trainers::load_checkpoint_objective(ckpt_path, config, model);
   auto* recon = dynamic_cast<losses::MaskedReconstructor*>(objective.get());
   FACEREP_CHECK(recon, "facerep viz mae: objective cannot reconstruct");
 
@@ -136,21 +127,11 @@ int cmd_viz(int argc, char** argv) {
   std::vector<std::string> labels;
   torch::NoGradGuard no_grad;
   auto draw = [&](const data::Masker& masker, const std::string& label) {
-    at::Generator gen = at::detail::createCPUGenerator((*args)["seed"].as<uint64_t>());
-    const auto& vit = dynamic_cast<const models::VisionTransformer&>(*model);
-    const data::PatchMask mask = masker.make(batch, losses::patch_grid(vit), gen);
-    const losses::MaeReconstruction r = recon->reconstruct(*model, batch.images, mask);
-    eval::MaeVizInput in;
-    in.images = batch.images;
-    in.pred = r.pred;
-    in.mask = r.mask.mask;
-    in.patch = vit.patch_size();
-    in.norm_pix = recon->norm_pix_loss();
-    in.mean = dataset->normalization().mean;
-    in.std = dataset->normalization().std;
-    blocks.push_back(eval::mae_viz_images(in));
+    eval::MaeVizRow row = eval::reconstruct_for_viz(*model, *recon, batch, masker, (*args)["seed"].as<uint64_t>(),
+                                                    dataset->normalization());
+    blocks.push_back(std::move(row.images));
     labels.push_back(label);
-    std::cout << label << ": loss " << r.loss.item<double>() << " on " << batch.size() << " samples\n";
+    std::cout << label << ": loss " << row.loss << " on " << batch.size() << " samples\n";
   };
   if (types.empty()) draw(recon->masker(), config.objective.type + " mask");
   for (const auto& t : types) draw(*data::masker_registry().build(mask_spec(t, (*args)["ratio"].as<double>())), t);

@@ -13,6 +13,9 @@
 #include <utility>
 #include <vector>
 
+// Repeated options are collected as given: cxxopts would otherwise split every value at commas,
+// breaking `--set 'eval=[{type: kshot}, {type: verification}]'`.
+#define CXXOPTS_VECTOR_DELIMITER '\0'
 #include <cxxopts.hpp>
 
 #include "trainers/experiment_config.h"

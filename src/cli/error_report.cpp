@@ -4,8 +4,8 @@
 #include <string>
 
 #include <c10/util/Exception.h>
-#include <cxxopts.hpp>
 
+#include "cli/common.h"  // cxxopts, configured as the CLI uses it
 #include "core/error.h"
 
 namespace facerep::cli {

@@ -221,6 +221,16 @@ void ConfigTree::set(const std::string& key_path, const YAML::Node& value,
         chain.push_back(list[seg.index]);
       }
     } else if (last) {
+      // A new `type:` is another component: its section starts empty, like a base's section whose
+      // type differs (the old component's options would be unknown keys). Later --set add to it.
+      const YAML::Node old_type = cur[seg.key];
+      if (seg.key == "type" && old_type && old_type.IsScalar() && value.IsScalar() &&
+          old_type.Scalar() != value.Scalar()) {
+        std::vector<std::string> keys;
+        for (const auto& kv : cur) keys.push_back(kv.first.as<std::string>());
+        for (const auto& k : keys) cur.remove(k);
+        erase_below(locs_, path.substr(0, path.size() - seg.key.size() - (path.size() > seg.key.size() ? 1 : 0)));
+      }
       cur[seg.key] = YAML::Clone(value);
     } else {
       if (!cur[seg.key] || cur[seg.key].IsNull()) cur[seg.key] = YAML::Node(YAML::NodeType::Map);

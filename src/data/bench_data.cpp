@@ -92,6 +92,9 @@ std::string run_bench_data(const DataOptions& data, const SourceContext& ctx, co
   json << "{\n  \"source\": " << quoted(dataset->source().describe()) << ",\n";
   json << "  \"batch_size\": " << o.batch_size << ", \"images_per_run\": " << o.images
        << ", \"runs\": " << o.repeats << ", \"statistic\": \"median\",\n";
+  // Whether the pipeline figures decode only each JPEG's crop (data.train.roi_decode); the
+  // decode-alone figure is always a full decode.
+  json << "  \"roi_decode\": " << (dataset->roi_decode() ? "true" : "false") << ",\n";
   json << "  \"decode_images_per_s\": " << fixed(decode_rate(dataset->source(), o.images, o.repeats)) << ",\n";
   json << "  \"pipeline_images_per_s\": {";
   double one = 0, last = 0;

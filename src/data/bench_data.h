@@ -1,6 +1,7 @@
 #pragma once
 // `facerep bench data`: images per second for decoding alone, for the full pipeline (decode +
-// transforms + collation through the Loader) at 1..N worker threads, and for a packed file with
+// transforms + collation through the Loader; region-first JPEG decoding when the dataset does it,
+// reported as "roi_decode") at 1..N worker threads, and for a packed file with
 // the same transforms. Each figure is the median of a few timed runs after a warm-up batch.
 #include <cstdint>
 #include <string>

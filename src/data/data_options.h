@@ -14,6 +14,7 @@ struct DatasetOptions {
   int views = 1;
   std::string on_error = "fail";
   int max_skipped = 0;
+  bool roi_decode = true;
 
   template <class V> void visit(V& v) {
     v.component("source", source, "source", "where samples come from", "synthetic");
@@ -23,6 +24,11 @@ struct DatasetOptions {
         .one_of({"fail", "skip"});
     v("max_skipped", max_skipped, "with on_error: skip, fail once more than this many are skipped")
         .min(0);
+    v("roi_decode", roi_decode,
+      "with views: 1 and a first transform resize/center_crop/random_resized_crop, decode only "
+      "that crop of each JPEG (image_folder, list rows without landmarks/region maps, recordio) "
+      "at the smallest DCT scale that covers the output: same crops, faster, slightly different "
+      "resampling; false decodes in full");
   }
 };
 

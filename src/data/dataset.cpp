@@ -2,6 +2,8 @@
 
 #include "core/error.h"
 #include "core/logging.h"
+#include "data/image_io.h"
+#include "data/roi_decode.h"
 #include "data/transform_normalize.h"
 
 namespace facerep::data {
@@ -35,6 +37,8 @@ Dataset::Dataset(std::shared_ptr<Source> source, std::vector<std::shared_ptr<Tra
   normalization_ = std::make_shared<NormalizeOptions>();
   for (const auto& t : transforms_)
     if (const auto* n = dynamic_cast<const Normalize*>(t.get())) *normalization_ = n->options();
+  // Several views share one full decode; region decoding only pays for a single view.
+  roi_decode_ = options_.roi_decode && options_.views == 1 && !transforms_.empty() && plans_crop(*transforms_[0]);
 }
 
 int64_t Dataset::size() const { return source_->size(); }
@@ -48,6 +52,13 @@ std::optional<std::vector<Sample>> Dataset::get(int64_t index, int64_t epoch) co
                              std::to_string(size()) + ")");
   std::string where = "sample " + std::to_string(index);
   try {
+    if (roi_decode_) {
+      if (std::optional<EncodedSample> encoded = source_->get_encoded(index)) {
+        std::vector<Sample> views;
+        views.push_back(transform_encoded(std::move(*encoded), index, epoch, where));
+        return views;
+      }
+    }
     Sample base = source_->get(index);
     if (base.index < 0) base.index = index;
     where += " (" + base.path + ")";
@@ -74,6 +85,21 @@ std::optional<std::vector<Sample>> Dataset::get(int64_t index, int64_t epoch) co
                                std::to_string(options_.max_skipped) + "; last: " + reason);
     return std::nullopt;
   }
+}
+
+Sample Dataset::transform_encoded(EncodedSample encoded, int64_t index, int64_t epoch, std::string& where) const {
+  Sample s = std::move(encoded.sample);
+  if (s.index < 0) s.index = index;
+  std::mt19937_64 rng = sample_rng(seed_, epoch, index, 0);
+  size_t next = 0;
+  if (decode_planned(encoded.data(), encoded.size(), encoded.reduce, s.path, *transforms_[0], rng, s.image))
+    next = 1;  // the first transform is done
+  else
+    s.image = decode_image(encoded.data(), encoded.size(), s.path, encoded.reduce);
+  // As on the full path, the sample's path joins `where` once it has decoded (decode errors name it).
+  where += " (" + s.path + ")";
+  for (; next < transforms_.size(); ++next) transforms_[next]->apply(s, rng);
+  return s;
 }
 
 }  // namespace facerep::data

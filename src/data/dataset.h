@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "data/data_options.h"
@@ -44,13 +45,21 @@ class Dataset {
   // Samples skipped so far (over the dataset's life, all epochs; a batch fetched twice after a
   // loader seek counts its skips twice).
   int64_t skipped() const;
+  // True when samples are decoded region-first (data.<split>.roi_decode, views 1, a first
+  // transform that plans its crop; see roi_decode.h).
+  bool roi_decode() const { return roi_decode_; }
 
  private:
   std::shared_ptr<Source> source_;
   std::vector<std::shared_ptr<Transform>> transforms_;
   DatasetOptions options_;
   uint64_t seed_;
+  // The one view of a still-encoded sample, region-decoded when the image and the first transform
+  // allow. Appends the sample's path to `where` (for error messages) once it has decoded.
+  Sample transform_encoded(EncodedSample encoded, int64_t index, int64_t epoch, std::string& where) const;
+
   std::shared_ptr<NormalizeOptions> normalization_;
+  bool roi_decode_ = false;
   mutable std::atomic<int64_t> skipped_{0};
 };
 

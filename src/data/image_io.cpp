@@ -11,6 +11,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/error.h"
+#include "data/jpeg_decode.h"
 
 namespace facerep::data {
 namespace {
@@ -107,9 +108,8 @@ std::vector<uint8_t> read_file_bytes(const std::string& path) {
   return bytes;
 }
 
-cv::Mat decode_image(const uint8_t* bytes, size_t size, const std::string& what, int reduce) {
+bool check_encoded_image(const uint8_t* bytes, size_t size, const std::string& what) {
   if (size == 0) throw core::RuntimeError(what + ": empty file (zero bytes)");
-  const int flag = imread_flag(reduce, what);
   const Format format = sniff(bytes, size);
   if (format == Format::kUnknown)
     throw core::RuntimeError(what + ": not an image (content is not JPEG, PNG, PNM, BMP or WebP)");
@@ -117,6 +117,17 @@ cv::Mat decode_image(const uint8_t* bytes, size_t size, const std::string& what,
     throw core::RuntimeError(what + ": truncated or corrupt JPEG (no end-of-image marker after the scan)");
   if (format == Format::kPng && !png_complete(bytes, size))
     throw core::RuntimeError(what + ": truncated or corrupt PNG (no IEND chunk)");
+  return format == Format::kJpeg;
+}
+
+cv::Mat decode_image(const uint8_t* bytes, size_t size, const std::string& what, int reduce) {
+  if (size == 0) throw core::RuntimeError(what + ": empty file (zero bytes)");
+  const int flag = imread_flag(reduce, what);
+  if (check_encoded_image(bytes, size, what)) {
+    // libjpeg directly; empty when the file needs OpenCV (CMYK/YCCK, EXIF rotation).
+    cv::Mat direct = decode_jpeg(bytes, size, what, 8 / reduce);
+    if (!direct.empty()) return direct;
+  }
   cv::Mat image;
   try {
     // cv::Mat over the caller's bytes: no copy.

@@ -1,7 +1,9 @@
 #pragma once
-// Image decoding with errors that name the file and the reason. Files are read into memory and
-// decoded with cv::imdecode, so their structure can be checked first: libjpeg only *warns* on a
-// truncated JPEG and returns a grey-padded image, which we must not pass off as a sample.
+// Image decoding with errors that name the file and the reason. Files are read into memory so
+// their structure can be checked first: libjpeg only *warns* on a truncated JPEG and returns a
+// grey-padded image, which we must not pass off as a sample. JPEGs are decoded by libjpeg
+// directly (jpeg_decode.h, same pixels as cv::imdecode, faster); everything else, and the JPEGs
+// libjpeg alone cannot match OpenCV on (CMYK/YCCK, EXIF-rotated), by cv::imdecode.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -20,10 +22,15 @@ bool has_image_extension(const std::string& path);
 std::vector<uint8_t> read_file_bytes(const std::string& path);
 
 // Decodes an encoded image (JPEG, PNG, PGM/PPM, BMP, WebP) to CV_8UC3 BGR (grey is expanded).
-// `reduce` in {1,2,4,8} decodes at 1/reduce scale (cheap for JPEG: IMREAD_REDUCED_COLOR_*).
+// `reduce` in {1,2,4,8} decodes at 1/reduce scale (cheap for JPEG: libjpeg's DCT scaling).
 // `what` names the image in errors (a path, "file.rec@offset 1234", ...). Throws
 // core::RuntimeError "<what>: <reason>" for zero bytes, truncated data and non-images.
 cv::Mat decode_image(const uint8_t* bytes, size_t size, const std::string& what, int reduce = 1);
+
+// The checks decode_image makes before decoding: throws core::RuntimeError "<what>: <reason>"
+// for zero bytes, content that is no supported image, and truncated JPEG/PNG files. Returns true
+// when the bytes hold a JPEG.
+bool check_encoded_image(const uint8_t* bytes, size_t size, const std::string& what);
 
 // read_file_bytes + decode_image.
 cv::Mat read_image(const std::string& path, int reduce = 1);

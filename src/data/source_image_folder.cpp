@@ -66,16 +66,19 @@ int64_t ImageFolderSource::identity_of(int64_t index) const {
   return identities_.at(static_cast<size_t>(index));
 }
 
-Sample ImageFolderSource::get(int64_t index) const {
+std::optional<EncodedSample> ImageFolderSource::get_encoded(int64_t index) const {
   if (index < 0 || index >= size())
     throw core::RuntimeError("image_folder " + root_ + ": index " + std::to_string(index) + " out of range");
-  Sample s;
-  s.path = paths_[static_cast<size_t>(index)];
-  s.image = read_image(s.path, reduce_);
-  s.identity = identities_[static_cast<size_t>(index)];
-  s.index = index;
-  return s;
+  EncodedSample e;
+  e.sample.path = paths_[static_cast<size_t>(index)];
+  e.sample.identity = identities_[static_cast<size_t>(index)];
+  e.sample.index = index;
+  e.bytes = read_file_bytes(e.sample.path);
+  e.reduce = reduce_;
+  return e;
 }
+
+Sample ImageFolderSource::get(int64_t index) const { return decode_encoded(*get_encoded(index)); }
 
 std::string ImageFolderSource::describe() const {
   std::string out = "image_folder " + root_ + ": " + std::to_string(names_.size()) + " identities, " +

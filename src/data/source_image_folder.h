@@ -30,6 +30,7 @@ class ImageFolderSource : public Source {
   ImageFolderSource(const ImageFolderOptions& options, const SourceContext& context);
   int64_t size() const override { return static_cast<int64_t>(paths_.size()); }
   Sample get(int64_t index) const override;
+  std::optional<EncodedSample> get_encoded(int64_t index) const override;
   int64_t num_identities() const override { return static_cast<int64_t>(names_.size()); }
   int64_t identity_of(int64_t index) const override;
   std::string describe() const override;

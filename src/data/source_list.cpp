@@ -229,6 +229,22 @@ Sample ListSource::get(int64_t index) const {
   return s;
 }
 
+std::optional<EncodedSample> ListSource::get_encoded(int64_t index) const {
+  if (index < 0 || index >= size())
+    throw core::RuntimeError("list " + file_ + ": index " + std::to_string(index) + " out of range");
+  const Row& row = rows_[static_cast<size_t>(index)];
+  if (!row.landmarks.empty() || !row.region_map.empty()) return std::nullopt;
+  EncodedSample e;
+  e.sample.path = row.path;
+  e.sample.index = index;
+  e.sample.identity = row.identity;
+  e.sample.attributes = row.attributes;
+  e.sample.aus = row.aus;
+  e.bytes = read_file_bytes(row.path);
+  e.reduce = reduce_;
+  return e;
+}
+
 std::string ListSource::describe() const {
   std::string out = "list " + file_ + ": " + std::to_string(rows_.size()) + " images";
   if (num_identities_ >= 0) out += ", " + std::to_string(num_identities_) + " identities";

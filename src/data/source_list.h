@@ -29,6 +29,8 @@ class ListSource : public Source {
   ListSource(const ListSourceOptions& options, const SourceContext& context);
   int64_t size() const override { return static_cast<int64_t>(rows_.size()); }
   Sample get(int64_t index) const override;
+  // std::nullopt for rows with landmarks or a region map (they follow the full decode).
+  std::optional<EncodedSample> get_encoded(int64_t index) const override;
   int64_t num_identities() const override { return num_identities_; }
   int64_t identity_of(int64_t index) const override;
   std::string describe() const override;

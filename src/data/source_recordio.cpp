@@ -146,19 +146,21 @@ RecordIOSource::RecordIOSource(const RecordIOOptions& options, const SourceConte
   num_identities_ = max_id + 1;
 }
 
-Sample RecordIOSource::get(int64_t index) const {
+std::optional<EncodedSample> RecordIOSource::get_encoded(int64_t index) const {
   if (index < 0 || index >= size())
     throw core::RuntimeError("recordio " + rec_.path() + ": index " + std::to_string(index) + " out of range");
   const uint64_t offset = offsets_[static_cast<size_t>(index)];
-  const std::vector<uint8_t> payload = read_record(offset);
-  const Header h = parse_header(payload, offset);
-  Sample s;
-  s.path = where(offset);
-  s.image = decode_image(payload.data() + h.image_start, payload.size() - h.image_start, s.path, reduce_);
-  s.identity = identities_[static_cast<size_t>(index)];
-  s.index = index;
-  return s;
+  EncodedSample e;
+  e.bytes = read_record(offset);
+  e.offset = parse_header(e.bytes, offset).image_start;
+  e.sample.path = where(offset);
+  e.sample.identity = identities_[static_cast<size_t>(index)];
+  e.sample.index = index;
+  e.reduce = reduce_;
+  return e;
 }
+
+Sample RecordIOSource::get(int64_t index) const { return decode_encoded(*get_encoded(index)); }
 
 std::string RecordIOSource::describe() const {
   return "recordio " + rec_.path() + ": " + std::to_string(num_identities_) + " identities, " +

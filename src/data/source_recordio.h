@@ -37,6 +37,7 @@ class RecordIOSource : public Source {
   RecordIOSource(const RecordIOOptions& options, const SourceContext& context);
   int64_t size() const override { return static_cast<int64_t>(offsets_.size()); }
   Sample get(int64_t index) const override;
+  std::optional<EncodedSample> get_encoded(int64_t index) const override;
   int64_t num_identities() const override { return num_identities_; }
   int64_t identity_of(int64_t index) const override { return identities_.at(static_cast<size_t>(index)); }
   std::string describe() const override;

@@ -5,6 +5,7 @@
 // (seed, epoch, index, view): a sample's augmentation never depends on thread scheduling.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 
@@ -12,6 +13,15 @@
 #include "data/sample.h"
 
 namespace facerep::data {
+
+// What a crop-and-resize transform will do to an image, decided before the image is decoded:
+// crop `region` (pixels of the image as the source would decode it; it may extend past the image,
+// the outside being zeros) and resize it to `output`. Lets the dataset decode only that region
+// of a JPEG, at a reduced DCT scale (see roi_decode.h).
+struct CropPlan {
+  cv::Rect region;
+  cv::Size output;
+};
 
 class Transform {
  public:
@@ -23,6 +33,14 @@ class Transform {
   virtual bool needs_uint8() const { return false; }
   // True for `normalize`: the image leaves it as CV_32FC3 RGB, normalised.
   virtual bool normalizes() const { return false; }
+  // For a transform that is exactly one crop_resize_sample (sample_geometry.h) of the sample:
+  // draws from `rng` what apply() would draw for an image of `image_size` and returns the crop.
+  // Others return std::nullopt and draw nothing.
+  virtual std::optional<CropPlan> plan_crop(cv::Size image_size, std::mt19937_64& rng) const {
+    (void)image_size;
+    (void)rng;
+    return std::nullopt;
+  }
 };
 
 using TransformRegistry = core::Registry<Transform>;

@@ -7,19 +7,28 @@
 
 namespace facerep::data {
 
-void Resize::apply(Sample& sample, std::mt19937_64&) const {
-  check_sample_geometry(sample, "resize");
-  crop_resize_sample(sample, cv::Rect(0, 0, sample.image.cols, sample.image.rows),
-                     cv::Size(o_.width(), o_.height()));
+std::optional<CropPlan> Resize::plan_crop(cv::Size image_size, std::mt19937_64&) const {
+  return CropPlan{cv::Rect(cv::Point(0, 0), image_size), cv::Size(o_.width(), o_.height())};
 }
 
-void CenterCrop::apply(Sample& sample, std::mt19937_64&) const {
-  check_sample_geometry(sample, "center_crop");
+void Resize::apply(Sample& sample, std::mt19937_64& rng) const {
+  check_sample_geometry(sample, "resize");
+  const CropPlan plan = *plan_crop(sample.image.size(), rng);
+  crop_resize_sample(sample, plan.region, plan.output);
+}
+
+std::optional<CropPlan> CenterCrop::plan_crop(cv::Size image_size, std::mt19937_64&) const {
   const int w = o_.width(), h = o_.height();
   // Same rounding as torchvision: int(round((W - w) / 2)).
-  const int x0 = static_cast<int>(std::lround((sample.image.cols - w) / 2.0));
-  const int y0 = static_cast<int>(std::lround((sample.image.rows - h) / 2.0));
-  crop_resize_sample(sample, cv::Rect(x0, y0, w, h), cv::Size(w, h));
+  const int x0 = static_cast<int>(std::lround((image_size.width - w) / 2.0));
+  const int y0 = static_cast<int>(std::lround((image_size.height - h) / 2.0));
+  return CropPlan{cv::Rect(x0, y0, w, h), cv::Size(w, h)};
+}
+
+void CenterCrop::apply(Sample& sample, std::mt19937_64& rng) const {
+  check_sample_geometry(sample, "center_crop");
+  const CropPlan plan = *plan_crop(sample.image.size(), rng);
+  crop_resize_sample(sample, plan.region, plan.output);
 }
 
 cv::Rect RandomResizedCrop::choose_crop(int width, int height, std::mt19937_64& rng) const {
@@ -49,10 +58,14 @@ cv::Rect RandomResizedCrop::choose_crop(int width, int height, std::mt19937_64& 
   return cv::Rect((width - w) / 2, (height - h) / 2, w, h);
 }
 
+std::optional<CropPlan> RandomResizedCrop::plan_crop(cv::Size image_size, std::mt19937_64& rng) const {
+  return CropPlan{choose_crop(image_size.width, image_size.height, rng), cv::Size(o_.width(), o_.height())};
+}
+
 void RandomResizedCrop::apply(Sample& sample, std::mt19937_64& rng) const {
   check_sample_geometry(sample, "random_resized_crop");
-  const cv::Rect roi = choose_crop(sample.image.cols, sample.image.rows, rng);
-  crop_resize_sample(sample, roi, cv::Size(o_.width(), o_.height()));
+  const CropPlan plan = *plan_crop(sample.image.size(), rng);
+  crop_resize_sample(sample, plan.region, plan.output);
 }
 
 }  // namespace facerep::data

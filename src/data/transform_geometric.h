@@ -1,6 +1,8 @@
 #pragma once
 // Geometric transforms: resize, center_crop, random_resized_crop. Each moves the landmarks and
-// the region map with the image (see sample_geometry.h for the coordinate convention).
+// the region map with the image (see sample_geometry.h for the coordinate convention). Each is one
+// crop-and-resize whose rectangle depends only on the image size, so each can plan_crop() before
+// decoding; apply() is that plan carried out.
 #include <string>
 #include <vector>
 
@@ -29,6 +31,7 @@ class Resize : public Transform {
  public:
   explicit Resize(const ResizeOptions& o) : o_(o) {}
   void apply(Sample& sample, std::mt19937_64& rng) const override;
+  std::optional<CropPlan> plan_crop(cv::Size image_size, std::mt19937_64& rng) const override;
 
  private:
   ResizeOptions o_;
@@ -43,6 +46,7 @@ class CenterCrop : public Transform {
  public:
   explicit CenterCrop(const CenterCropOptions& o) : o_(o) {}
   void apply(Sample& sample, std::mt19937_64& rng) const override;
+  std::optional<CropPlan> plan_crop(cv::Size image_size, std::mt19937_64& rng) const override;
 
  private:
   CenterCropOptions o_;
@@ -70,6 +74,7 @@ class RandomResizedCrop : public Transform {
  public:
   explicit RandomResizedCrop(const RandomResizedCropOptions& o) : o_(o) {}
   void apply(Sample& sample, std::mt19937_64& rng) const override;
+  std::optional<CropPlan> plan_crop(cv::Size image_size, std::mt19937_64& rng) const override;
   // The crop rectangle for an image of `width` x `height` (exposed for tests).
   cv::Rect choose_crop(int width, int height, std::mt19937_64& rng) const;
 

@@ -21,9 +21,10 @@ struct EmbeddingEvalOptions {
   }
   // Keys that close it: how the dataset is embedded.
   template <class V> void visit_embedding(V& v) {
-    v("batch_size", batch_size, "embedding batch size").min(1);
+    visit_batch_size(v);
     v("flip", flip, "flip test-time augmentation: add the mirrored image's embedding");
   }
+  template <class V> void visit_batch_size(V& v) { v("batch_size", batch_size, "images per forward pass").min(1); }
 };
 
 }  // namespace facerep::eval

@@ -1,8 +1,23 @@
 #include "eval/evaluator.h"
 
+#include <map>
+
 namespace facerep::eval {
 EvaluatorRegistry& evaluator_registry() {
   static EvaluatorRegistry registry("evaluator");
   return registry;
+}
+
+std::vector<std::string> eval_folder_names(const std::vector<core::ComponentSpec>& specs) {
+  std::vector<std::string> names;
+  std::map<std::string, int> uses;
+  for (const auto& spec : specs) {
+    const YAML::Node name = spec.raw.IsMap() ? spec.raw["name"] : YAML::Node();
+    names.push_back(name && name.IsScalar() && !name.as<std::string>().empty() ? name.as<std::string>() : spec.type);
+    ++uses[names.back()];
+  }
+  for (size_t i = 0; i < names.size(); ++i)
+    if (uses[names[i]] > 1) names[i] += "-" + std::to_string(i + 1);
+  return names;
 }
 }  // namespace facerep::eval

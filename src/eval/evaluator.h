@@ -5,11 +5,17 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <c10/core/Device.h>
 
+#include "core/config_visit.h"
 #include "core/registry.h"
 #include "models/backbone.h"
+
+namespace facerep::losses {
+class Objective;
+}
 
 namespace facerep::eval {
 
@@ -20,6 +26,9 @@ struct EvalContext {
   uint64_t seed = 0;
   std::string base_dir;      // relative data paths resolve against this
   int64_t image_size = 112;  // model input size
+  // The objective the model was trained with (its decoder, for reconstruction evaluators); set
+  // during training and by `facerep eval` for evaluators that need_objective().
+  losses::Objective* objective = nullptr;
 };
 
 struct EvalResult {
@@ -33,9 +42,14 @@ class Evaluator {
  public:
   virtual ~Evaluator() = default;
   virtual EvalResult evaluate(models::Backbone& model, const EvalContext& ctx) = 0;
+  virtual bool needs_objective() const { return false; }
 };
 
 using EvaluatorRegistry = core::Registry<Evaluator>;
 EvaluatorRegistry& evaluator_registry();
+
+// Report folder of each evaluation in a config's `eval:` list: its `name` when set, else its
+// type, with "-<position>" added where two would share a folder (two `kshot` evaluations).
+std::vector<std::string> eval_folder_names(const std::vector<core::ComponentSpec>& specs);
 
 }  // namespace facerep::eval

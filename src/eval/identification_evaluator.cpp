@@ -1,4 +1,5 @@
 #include "eval/identification_evaluator.h"
+#include "eval/portable_random.h"
 
 #include <map>
 #include <random>
@@ -13,15 +14,6 @@
 
 namespace facerep::eval {
 
-namespace {
-void finish(EvalResult& r, const std::vector<std::pair<std::string, double>>& rows, const std::string& title,
-            const EvalContext& ctx) {
-  for (const auto& [k, v] : rows) r.metrics[k] = v;
-  r.markdown = metrics_markdown(title, rows);
-  if (!ctx.out_dir.empty()) write_results(ctx.out_dir, r);
-}
-}  // namespace
-
 EvalResult IdentificationEvaluator::evaluate(models::Backbone& model, const EvalContext& ctx) {
   const auto dataset = build_eval_dataset(options_.data, ctx);
   const Embedded e = embed_all(model, *dataset, options_.batch_size, options_.flip, ctx.device);
@@ -32,9 +24,7 @@ EvalResult IdentificationEvaluator::evaluate(models::Backbone& model, const Eval
   std::vector<int64_t> gallery_rows, gallery_ids, probe_rows, probe_ids;
   int64_t dropped = 0;
   for (auto& [id, rows] : by_id) {
-    // Fisher-Yates with the raw generator: the same split on every standard library.
-    for (int64_t i = static_cast<int64_t>(rows.size()) - 1; i > 0; --i)
-      std::swap(rows[i], rows[static_cast<int64_t>(rng() % static_cast<uint64_t>(i + 1))]);
+    shuffle_in_place(rows, rng);
     if (static_cast<int64_t>(rows.size()) <= options_.gallery_per_identity) {
       ++dropped;
       continue;
@@ -55,7 +45,7 @@ EvalResult IdentificationEvaluator::evaluate(models::Backbone& model, const Eval
   EvalResult r;
   r.name = eval_name(options_.name, "identification");
   r.primary = "rank1";
-  finish(r,
+  finish_result(r,
          {{"rank1", rank_k_rate(ranks, 1)},
           {"rank5", rank_k_rate(ranks, 5)},
           {"gallery", static_cast<double>(gallery_rows.size())},
@@ -75,7 +65,7 @@ EvalResult KShotEvaluator::evaluate(models::Backbone& model, const EvalContext& 
   EvalResult r;
   r.name = eval_name(options_.name, "kshot");
   r.primary = "accuracy";
-  finish(r, {{"accuracy", m.mean}, {"ci95", m.ci95}, {"std", m.std}, {"episodes", static_cast<double>(o.episodes)}},
+  finish_result(r, {{"accuracy", m.mean}, {"ci95", m.ci95}, {"std", m.std}, {"episodes", static_cast<double>(o.episodes)}},
          r.name + " (" + std::to_string(o.ways) + "-way " + std::to_string(o.shots) + "-shot, " +
              std::to_string(o.queries) + " queries, nearest centroid)",
          ctx);

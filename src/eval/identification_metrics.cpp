@@ -1,4 +1,5 @@
 #include "eval/identification_metrics.h"
+#include "eval/portable_random.h"
 
 #include <algorithm>
 #include <cmath>
@@ -16,13 +17,6 @@ at::Tensor unit_rows(const at::Tensor& x) {
   return torch::nn::functional::normalize(x.to(torch::kFloat), torch::nn::functional::NormalizeFuncOptions().dim(1));
 }
 
-// Uniform integer in [0, n) from raw generator output, portable across standard libraries.
-int64_t draw(std::mt19937_64& rng, int64_t n) { return static_cast<int64_t>(rng() % static_cast<uint64_t>(n)); }
-
-template <class T>
-void shuffle(std::vector<T>& v, std::mt19937_64& rng) {
-  for (int64_t i = static_cast<int64_t>(v.size()) - 1; i > 0; --i) std::swap(v[i], v[draw(rng, i + 1)]);
-}
 }  // namespace
 
 std::vector<int64_t> identity_ranks(const at::Tensor& gallery, const std::vector<int64_t>& gallery_ids,
@@ -96,13 +90,13 @@ std::vector<double> kshot_episodes(const at::Tensor& embeddings, const std::vect
   std::vector<double> accuracies;
   for (int64_t e = 0; e < o.episodes; ++e) {
     std::vector<int64_t> ids = eligible;
-    shuffle(ids, rng);
+    shuffle_in_place(ids, rng);
     ids.resize(o.ways);
     std::vector<at::Tensor> centroids;
     std::vector<int64_t> query_rows, query_class;
     for (int64_t c = 0; c < o.ways; ++c) {
       std::vector<int64_t> rows = by_id[ids[c]];
-      shuffle(rows, rng);
+      shuffle_in_place(rows, rng);
       const at::Tensor support = x.index_select(0, torch::tensor(std::vector<int64_t>(rows.begin(), rows.begin() + o.shots)));
       centroids.push_back(support.mean(0));
       for (int64_t q = 0; q < o.queries; ++q) {

@@ -1,4 +1,5 @@
 #include "eval/pair_list.h"
+#include "eval/portable_random.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -42,7 +43,6 @@ std::string trim(const std::string& s) {
   return a == std::string::npos ? "" : s.substr(a, b - a + 1);
 }
 
-int64_t draw(std::mt19937_64& rng, int64_t n) { return static_cast<int64_t>(rng() % static_cast<uint64_t>(n)); }
 }  // namespace
 
 std::vector<PathPair> read_lfw_pairs(const std::string& path, const std::string& image_root) {
@@ -120,19 +120,19 @@ std::vector<IndexPair> generate_pairs(const std::vector<int64_t>& identities, in
     IndexPair p;
     p.same = k % 2 == 0;
     if (p.same) {
-      const auto& rows = by_id[multi[draw(rng, static_cast<int64_t>(multi.size()))]];
-      const int64_t i = draw(rng, static_cast<int64_t>(rows.size()));
-      int64_t j = draw(rng, static_cast<int64_t>(rows.size()) - 1);
+      const auto& rows = by_id[multi[draw_index(rng, static_cast<int64_t>(multi.size()))]];
+      const int64_t i = draw_index(rng, static_cast<int64_t>(rows.size()));
+      int64_t j = draw_index(rng, static_cast<int64_t>(rows.size()) - 1);
       if (j >= i) ++j;  // a different image of the same person
       p.a = rows[i], p.b = rows[j];
     } else {
-      const int64_t i = draw(rng, static_cast<int64_t>(ids.size()));
-      int64_t j = draw(rng, static_cast<int64_t>(ids.size()) - 1);
+      const int64_t i = draw_index(rng, static_cast<int64_t>(ids.size()));
+      int64_t j = draw_index(rng, static_cast<int64_t>(ids.size()) - 1);
       if (j >= i) ++j;
       const auto& ra = by_id[ids[i]];
       const auto& rb = by_id[ids[j]];
-      p.a = ra[draw(rng, static_cast<int64_t>(ra.size()))];
-      p.b = rb[draw(rng, static_cast<int64_t>(rb.size()))];
+      p.a = ra[draw_index(rng, static_cast<int64_t>(ra.size()))];
+      p.b = rb[draw_index(rng, static_cast<int64_t>(rb.size()))];
     }
     pairs.push_back(p);
   }

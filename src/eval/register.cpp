@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "eval/identification_evaluator.h"
+#include "eval/reconstruction_evaluator.h"
 #include "eval/verification_evaluator.h"
 
 namespace facerep::eval {
@@ -17,6 +18,11 @@ void register_components() {
                                  });
     r.add<KShotOptions>("kshot", "N-way k-shot episodes, nearest centroid: mean accuracy ± 95% CI",
                         [](const KShotOptions& o) { return std::make_shared<KShotEvaluator>(o); });
+    r.add<ReconstructionOptions>("reconstruction",
+                                 "masked-autoencoder reconstruction loss on held-out images + a PNG grid",
+                                 [](const ReconstructionOptions& o) {
+                                   return std::make_shared<ReconstructionEvaluator>(o);
+                                 });
     return true;
   }();
   (void)done;

@@ -117,4 +117,11 @@ void write_roc_png(const std::string& path, const Roc& roc, const std::string& t
   if (!cv::imwrite(path, img)) throw core::RuntimeError("cannot write " + path);
 }
 
+void finish_result(EvalResult& result, const std::vector<std::pair<std::string, double>>& rows,
+                   const std::string& title, const EvalContext& ctx) {
+  for (const auto& [k, v] : rows) result.metrics[k] = v;
+  result.markdown = metrics_markdown(title, rows);
+  if (!ctx.out_dir.empty()) write_results(ctx.out_dir, result);
+}
+
 }  // namespace facerep::eval

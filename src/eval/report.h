@@ -16,6 +16,10 @@ std::string metrics_markdown(const std::string& title, const std::vector<std::pa
 // Creates the folder. Throws core::RuntimeError naming the file when it cannot write.
 void write_results(const std::string& dir, const EvalResult& result);
 
+// Fills `result`'s metrics and Markdown table from `rows` and writes them to ctx.out_dir (when set).
+void finish_result(EvalResult& result, const std::vector<std::pair<std::string, double>>& rows,
+                   const std::string& title, const EvalContext& ctx);
+
 // threshold,far,tar per line (header first), the +inf start point written as "inf".
 void write_roc_csv(const std::string& path, const Roc& roc);
 // TAR against FAR on a log10 x axis (from the smallest resolvable FAR to 1), with axes, grid

@@ -4,10 +4,16 @@
 #include <filesystem>
 
 #include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "core/error.h"
+#include "data/batch.h"
+#include "data/masking.h"
+#include "data/transform_normalize.h"
+#include "losses/mae_core.h"
+#include "models/vit.h"
 
 namespace facerep::eval {
 namespace {
@@ -98,6 +104,25 @@ void write_png(const cv::Mat& grid, const std::string& path) {
   const auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent);
   if (!cv::imwrite(path, grid)) throw core::RuntimeError("cannot write PNG " + path);
+}
+
+MaeVizRow reconstruct_for_viz(models::Backbone& model, losses::MaskedReconstructor& reconstructor,
+                              const data::Batch& batch, const data::Masker& masker, uint64_t seed,
+                              const data::NormalizeOptions& normalization) {
+  const auto* vit = dynamic_cast<const models::VisionTransformer*>(&model);
+  if (!vit) throw core::RuntimeError("mae visualisation: the model is not a ViT");
+  at::Generator gen = at::detail::createCPUGenerator(seed);
+  const data::PatchMask mask = masker.make(batch, losses::patch_grid(*vit), gen);
+  const losses::MaeReconstruction r = reconstructor.reconstruct(model, batch.images, mask);
+  MaeVizInput in;
+  in.images = batch.images;
+  in.pred = r.pred;
+  in.mask = r.mask.mask;
+  in.patch = vit->patch_size();
+  in.norm_pix = reconstructor.norm_pix_loss();
+  in.mean = normalization.mean;
+  in.std = normalization.std;
+  return {mae_viz_images(in), r.loss.item<double>()};
 }
 
 }  // namespace facerep::eval

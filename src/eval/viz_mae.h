@@ -9,6 +9,17 @@
 #include <ATen/core/Tensor.h>
 #include <opencv2/core/mat.hpp>
 
+#include "models/backbone.h"
+
+namespace facerep::data {
+class Masker;
+struct Batch;
+struct NormalizeOptions;
+}  // namespace facerep::data
+namespace facerep::losses {
+class MaskedReconstructor;
+}
+
 namespace facerep::eval {
 
 struct MaeVizInput {
@@ -31,6 +42,17 @@ MaeVizImages mae_viz_images(const MaeVizInput& in);
 // `min_cell` pixels, nearest neighbour) into one BGR image.
 cv::Mat mae_grid(const std::vector<MaeVizImages>& blocks, const std::vector<std::string>& labels,
                  int min_cell = 96);
+
+// One row block of the grid plus the masked-patch loss it shows.
+struct MaeVizRow {
+  MaeVizImages images;
+  double loss = 0.0;
+};
+// Reconstructs `batch` with `reconstructor` under a mask drawn by `masker` from `seed`; `model`
+// must be the ViT the reconstructor was trained with, `normalization` how the batch was made.
+MaeVizRow reconstruct_for_viz(models::Backbone& model, losses::MaskedReconstructor& reconstructor,
+                              const data::Batch& batch, const data::Masker& masker, uint64_t seed,
+                              const data::NormalizeOptions& normalization);
 
 // Writes `grid` as PNG; throws core::RuntimeError naming the path on failure.
 void write_png(const cv::Mat& grid, const std::string& path);

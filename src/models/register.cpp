@@ -5,6 +5,7 @@
 #include "models/backbone.h"
 #include "models/iresnet.h"
 #include "models/mobilefacenet.h"
+#include "models/pixels.h"
 #include "models/pretrained_options.h"
 #include "models/vit.h"
 
@@ -30,6 +31,8 @@ void register_components() {
                       build<VisionTransformer, VitOptions>);
     r.add<MobileFaceNetOptions>("mobilefacenet", "MobileFaceNet (arcface_torch mbf layout): light and CPU-friendly",
                                 build<MobileFaceNet, MobileFaceNetOptions>);
+    r.add<PixelsOptions>("pixels", "raw-pixel baseline: the standardised (optionally pooled) image as the embedding",
+                         [](const PixelsOptions& o) { return std::make_shared<Pixels>(o); });
     return true;
   }();
   (void)done;

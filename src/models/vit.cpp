@@ -104,11 +104,16 @@ VisionTransformer::VisionTransformer(const VitOptions& options)
   }
   norm_ = register_module("norm", layer_norm(width_));
   if (options.fc_norm) fc_norm_ = register_module("fc_norm", layer_norm(width_));
-  if (options.embedding_size > 0) head_ = register_module("head", xavier_linear(width_, options.embedding_size));
+  if (options.embedding_size > 0) head_ = register_module("head", xavier_linear(pooled_dim(), options.embedding_size));
+}
+
+int64_t VisionTransformer::pooled_dim() const {
+  const int64_t grid = options_.image_size / options_.patch;
+  return options_.pool == "flatten" ? width_ * grid * grid : width_;
 }
 
 int64_t VisionTransformer::embedding_dim() const {
-  return options_.embedding_size > 0 ? options_.embedding_size : width_;
+  return options_.embedding_size > 0 ? options_.embedding_size : pooled_dim();
 }
 
 bool VisionTransformer::no_weight_decay(const std::string& name) const {
@@ -163,6 +168,8 @@ at::Tensor VisionTransformer::forward(const at::Tensor& images) {
   at::Tensor pooled;
   if (options_.pool == "mean") {
     pooled = fc_norm_ ? fc_norm_->forward(x.slice(1, 1).mean(1)) : norm_->forward(x).slice(1, 1).mean(1);
+  } else if (options_.pool == "flatten") {
+    pooled = norm_->forward(x).slice(1, 1).flatten(1);
   } else {
     pooled = norm_->forward(x).select(1, 0);
   }

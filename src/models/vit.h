@@ -52,8 +52,10 @@ struct VitOptions {
     v("in_channels", in_channels, "input channels").min(1);
     v("pos_embed", pos_embed, "position embedding: sincos (fixed 2D table as in MAE, a buffer) or learned (a parameter)")
         .one_of({"sincos", "learned"});
-    v("pool", pool, "embedding from the tokens: cls (class token) or mean (average of patch tokens)")
-        .one_of({"cls", "mean"});
+    v("pool", pool,
+      "embedding from the tokens: cls (class token), mean (average of patch tokens) or flatten (every normalised "
+      "patch token in grid order, keeping the spatial layout that aligned faces share; width x patches values)")
+        .one_of({"cls", "mean", "flatten"});
     v("fc_norm", fc_norm,
       "with pool: mean, normalise the pooled vector with fc_norm instead of normalising tokens with norm (MAE fine-tuning)");
     v("embedding_size", embedding_size, "size of the linear `head` after pooling (0 = no head; embedding = width)").min(0);
@@ -91,6 +93,8 @@ class VisionTransformer : public Backbone {
 
   at::Tensor forward(const at::Tensor& images) override;
   int64_t embedding_dim() const override;
+  // Size of the pooled vector the optional head maps from.
+  int64_t pooled_dim() const;
   int64_t image_size() const override { return options_.image_size; }
   int64_t in_channels() const override { return options_.in_channels; }
   bool no_weight_decay(const std::string& param_name) const override;

@@ -3,6 +3,7 @@
 #include "core/config_tree.h"
 #include "core/error.h"
 #include "runtime/checkpoint.h"
+#include "runtime/pretrained.h"
 
 namespace facerep::trainers {
 
@@ -25,6 +26,23 @@ std::pair<std::shared_ptr<models::Backbone>, ExperimentConfig> load_checkpoint_m
   }
   model->eval();
   return {model, config};
+}
+
+std::shared_ptr<losses::Objective> load_checkpoint_objective(const std::string& checkpoint_path,
+                                                             const ExperimentConfig& config,
+                                                             const std::shared_ptr<models::Backbone>& model) {
+  losses::ObjectiveContext octx;
+  octx.model = model;
+  octx.image_size = model->image_size();
+  octx.embedding_dim = model->embedding_dim();
+  std::shared_ptr<losses::Objective> objective = losses::objective_registry().build(config.objective, octx);
+  try {
+    runtime::load_into(*objective, runtime::load_checkpoint(checkpoint_path).objective);
+  } catch (const core::RuntimeError& e) {
+    throw core::RuntimeError(checkpoint_path + ": objective '" + config.objective.type + "': " + e.what());
+  }
+  objective->eval();
+  return objective;
 }
 
 }  // namespace facerep::trainers

@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "losses/objective.h"
 #include "models/backbone.h"
 #include "trainers/experiment_config.h"
 
@@ -14,6 +15,12 @@ namespace facerep::trainers {
 // `prefer_ema`. Throws core::RuntimeError naming the path for an unreadable checkpoint.
 std::pair<std::shared_ptr<models::Backbone>, ExperimentConfig> load_checkpoint_model(
     const std::string& checkpoint_path, bool prefer_ema = true);
+
+// The checkpoint's objective (e.g. the MAE decoder of a pre-training run) rebuilt for `model`
+// from `config` (the checkpoint's own), with its saved weights, in eval mode.
+std::shared_ptr<losses::Objective> load_checkpoint_objective(const std::string& checkpoint_path,
+                                                             const ExperimentConfig& config,
+                                                             const std::shared_ptr<models::Backbone>& model);
 
 // The config stored in a checkpoint (validated like a config file).
 ExperimentConfig checkpoint_config(const std::string& config_yaml, const std::string& checkpoint_path);

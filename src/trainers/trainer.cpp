@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "core/logging.h"
+#include "core/metrics.h"
 #include "runtime/rng.h"
 #include "runtime/run_setup.h"
 #include "trainers/batch_slice.h"
@@ -268,7 +269,15 @@ std::vector<eval::EvalResult> Trainer::evaluate() {
   std::vector<eval::EvalResult> results;
   if (evaluators_.empty()) return results;
   model_->eval();
+  objective_->eval();
   if (ema_) ema_->apply_to(*model_);
+  // Back to training mode (and live weights) however the evaluation ends.
+  auto resume_training = [&] {
+    if (ema_) ema_->restore(*model_);
+    model_->train();
+    objective_->train();
+  };
+  const std::vector<std::string> eval_folders = eval::eval_folder_names(config_.eval);
   try {
     for (size_t i = 0; i < evaluators_.size(); ++i) {
       eval::EvalContext ctx;
@@ -277,9 +286,10 @@ std::vector<eval::EvalResult> Trainer::evaluate() {
       ctx.seed = config_.run.seed;
       ctx.base_dir = config_.base_dir;
       ctx.image_size = model_->image_size();
+      ctx.objective = objective_.get();
       if (!setup_.run_dir.empty()) {
         ctx.out_dir = (std::filesystem::path(setup_.run_dir) / "eval" /
-                       (config_.eval[i].type + "-" + std::to_string(state_.step)))
+                       (eval_folders[i] + "-" + std::to_string(state_.step)))
                           .string();
         std::filesystem::create_directories(ctx.out_dir);
       }
@@ -287,14 +297,17 @@ std::vector<eval::EvalResult> Trainer::evaluate() {
       results.push_back(evaluators_[i]->evaluate(*model_, ctx));
     }
   } catch (...) {
-    if (ema_) ema_->restore(*model_);
-    model_->train();
+    resume_training();
     throw;
   }
-  if (ema_) ema_->restore(*model_);
-  model_->train();
+  resume_training();
   record_evaluations(results);
   return results;
+}
+
+core::MetricsWriter* Trainer::metrics() {
+  if (!metrics_ && !setup_.run_dir.empty()) metrics_ = std::make_unique<core::MetricsWriter>(setup_.run_dir);
+  return metrics_.get();
 }
 
 void Trainer::record_evaluations(const std::vector<eval::EvalResult>& results) {

@@ -29,6 +29,10 @@
 #include "trainers/optimizer.h"
 #include "trainers/schedule.h"
 
+namespace facerep::core {
+class MetricsWriter;
+}
+
 namespace facerep::trainers {
 
 class Trainer;
@@ -108,6 +112,9 @@ class Trainer {
   // Appends a hook (they run in order: logging, evaluation, checkpoints by default).
   void add_hook(std::unique_ptr<TrainerHook> hook);
   void record_evaluations(const std::vector<eval::EvalResult>& results);
+  // metrics.jsonl + the TensorBoard event file of the run (one for the whole run, shared by the
+  // hooks); null when the run writes nothing (setup().run_dir empty).
+  core::MetricsWriter* metrics();
 
  private:
   void build();
@@ -133,6 +140,7 @@ class Trainer {
   at::Generator objective_generator_;
   int64_t total_steps_ = 0;
   std::vector<std::unique_ptr<TrainerHook>> hooks_;
+  std::unique_ptr<core::MetricsWriter> metrics_;
   TrainResult result_;
   bool first_batch_checked_ = false;
   int64_t consecutive_skips_ = 0;

@@ -25,7 +25,6 @@ LoggingHook::LoggingHook() = default;
 LoggingHook::~LoggingHook() = default;
 
 void LoggingHook::on_start(Trainer& t) {
-  if (!t.setup().run_dir.empty()) metrics_ = std::make_unique<core::MetricsWriter>(t.setup().run_dir);
   if (t.setup().progress) {
     core::ProgressOptions po;
     po.total_steps = t.total_steps();
@@ -57,7 +56,7 @@ void LoggingHook::after_step(Trainer& t, const StepInfo& info) {
   scalars["epoch"] = static_cast<double>(info.epoch);
   scalars["images_per_s"] = window_seconds_ > 0 ? window_images_ / window_seconds_ : 0.0;
   if (t.state().skipped > 0) scalars["skipped_batches"] = static_cast<double>(t.state().skipped);
-  if (metrics_) metrics_->write(info.step, "train", scalars);
+  if (auto* m = t.metrics()) m->write(info.step, "train", scalars);
   if (!progress_) {
     std::string line = "step " + std::to_string(info.step) + "/" + std::to_string(t.total_steps());
     for (const auto& [k, v] : scalars) line += " " + k + "=" + fmt(v);
@@ -71,7 +70,7 @@ void LoggingHook::after_step(Trainer& t, const StepInfo& info) {
 
 void LoggingHook::on_end(Trainer& t, bool) {
   if (progress_) progress_->finish();
-  if (metrics_) metrics_->flush();
+  if (auto* m = t.metrics()) m->flush();
 }
 
 void log_evaluations(Trainer& t, const std::vector<eval::EvalResult>& results) {
@@ -84,10 +83,7 @@ void log_evaluations(Trainer& t, const std::vector<eval::EvalResult>& results) {
     }
     core::log_info(line);
   }
-  if (!t.setup().run_dir.empty() && !scalars.empty()) {
-    core::MetricsWriter w(t.setup().run_dir);
-    w.write(t.state().step, "eval", scalars);
-  }
+  if (auto* m = t.metrics(); m && !scalars.empty()) m->write(t.state().step, "eval", scalars);
 }
 
 void EvalHook::after_step(Trainer& t, const StepInfo& info) {

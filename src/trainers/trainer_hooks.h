@@ -11,7 +11,6 @@
 #include "trainers/trainer.h"
 
 namespace facerep::core {
-class MetricsWriter;
 class Progress;
 }  // namespace facerep::core
 
@@ -26,7 +25,6 @@ class LoggingHook : public TrainerHook {
   void on_end(Trainer& t, bool finished) override;
 
  private:
-  std::unique_ptr<core::MetricsWriter> metrics_;
   std::unique_ptr<core::Progress> progress_;
   std::map<std::string, double> window_;  // sums since the last log line
   int64_t window_steps_ = 0;

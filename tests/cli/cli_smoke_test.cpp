@@ -90,6 +90,37 @@ TEST(Cli, ConfigShowPrintsResolvedYamlWithDefaults) {
   EXPECT_TRUE(resolved["model"]["type"]) << out;
 }
 
+TEST(Cli, SetValuesKeepTheirCommas) {
+  testing::TempDir dir;
+  testing::write_file(dir.file("c.yaml"), "train:\n  epochs: 3\n");
+  std::string out;
+  ASSERT_EQ(facerep("config show " + dir.file("c.yaml") +
+                        " --set 'eval=[{type: kshot, ways: 3}, {type: identification}]' --set 'data.train.source={type: "
+                        "synthetic, identities: 7}'",
+                    &out),
+            0)
+      << out;
+  const YAML::Node resolved = YAML::Load(out);
+  ASSERT_EQ(resolved["eval"].size(), 2u) << out;
+  EXPECT_EQ(resolved["eval"][0]["ways"].as<int>(), 3);
+  EXPECT_EQ(resolved["eval"][1]["type"].as<std::string>(), "identification");
+  EXPECT_EQ(resolved["data"]["train"]["source"]["identities"].as<int>(), 7);
+}
+
+TEST(Cli, EvalWithoutCheckpointScoresTheModelAsBuilt) {
+  testing::TempDir dir;
+  // Raw pixels on synthetic faces: nothing to train, the baseline of every report.
+  testing::write_file(dir.file("c.yaml"),
+                      "model: {type: pixels, image_size: 32}\n"
+                      "eval:\n  - type: kshot\n    data: {source: {type: synthetic, identities: 6, per_identity: 4, "
+                      "size: 32, seed: 1000}}\n    ways: 3\n    episodes: 20\n    queries: 2\n");
+  std::string out;
+  ASSERT_EQ(facerep("eval " + dir.file("c.yaml") + " --out " + dir.file("ev") + " --set run.threads=1", &out), 0) << out;
+  EXPECT_NE(out.find("eval kshot: accuracy="), std::string::npos) << out;
+  const YAML::Node r = YAML::LoadFile(dir.file("ev/kshot/results.json"));
+  EXPECT_GT(r["metrics"]["accuracy"].as<double>(), 1.0 / 3.0) << "raw pixels tell synthetic identities apart";
+}
+
 TEST(Cli, MissingConfigFileAndMissingArgumentAreUsageErrors) {
   std::string out;
   EXPECT_EQ(facerep("config show /nonexistent/x.yaml", &out), 2);

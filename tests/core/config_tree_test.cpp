@@ -64,6 +64,19 @@ TEST(ConfigTree, OverridesParseYamlValues) {
   EXPECT_THROW(t.apply_override("novalue"), ConfigError);
 }
 
+TEST(ConfigTree, OverridingTheTypeStartsTheSectionAfresh) {
+  ConfigTree t = ConfigTree::load_string("model: {type: vit, depth: 4, patch: 8}\nrun: {seed: 1}\n", "m.yaml");
+  t.apply_override("model.type=vit");  // same type: options kept
+  EXPECT_EQ(t.root()["model"]["depth"].as<int>(), 4);
+  t.apply_override("model.type=pixels");
+  t.apply_override("model.image_size=32");
+  EXPECT_EQ(t.root()["model"].size(), 2u);
+  EXPECT_FALSE(t.root()["model"]["depth"]);
+  EXPECT_EQ(t.root()["model"]["image_size"].as<int>(), 32);
+  EXPECT_EQ(t.root()["run"]["seed"].as<int>(), 1);
+  EXPECT_EQ(t.loc("model.type").str(), "--set");
+}
+
 TEST(ConfigVisit, ReadsDefaultsAndValues) {
   ConfigTree t = ConfigTree::load_string("epochs: 4\nmask: {ratio: 0.5}\n", "x.yaml");
   Opts o = read_options<Opts>(t, t.root(), "");

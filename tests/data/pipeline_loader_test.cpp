@@ -18,10 +18,7 @@ namespace {
 
 using testing::PipelineTestSource;
 
-struct TransformList {
-  std::vector<core::ComponentSpec> transforms;
-  template <class V> void visit(V& v) { v.components("transforms", transforms, "transform", "transforms"); }
-};
+using testing::TransformList;
 
 std::shared_ptr<Dataset> dataset(int64_t n, std::set<int64_t> broken = {}, const std::string& on_error = "fail",
                                  int max_skipped = 0, int views = 1) {

@@ -4,23 +4,31 @@
 // the way a corrupt file would.
 #include <set>
 #include <string>
+#include <vector>
 
 #include <opencv2/core.hpp>
 
+#include "core/config_visit.h"
 #include "core/error.h"
 #include "data/source.h"
 
-namespace facerep::data::testing {
+namespace facerep::testing {
 
-class PipelineTestSource : public Source {
+// A `transforms:` list read on its own, as tests build transform pipelines from YAML.
+struct TransformList {
+  std::vector<core::ComponentSpec> transforms;
+  template <class V> void visit(V& v) { v.components("transforms", transforms, "transform", "transforms"); }
+};
+
+class PipelineTestSource : public data::Source {
  public:
   PipelineTestSource(int64_t size, int64_t identities, std::set<int64_t> broken = {}, int side = 32)
       : size_(size), identities_(identities), broken_(std::move(broken)), side_(side) {}
 
   int64_t size() const override { return size_; }
-  Sample get(int64_t index) const override {
+  data::Sample get(int64_t index) const override {
     if (broken_.count(index)) throw core::RuntimeError(path(index) + ": corrupt JPEG data");
-    Sample s;
+    data::Sample s;
     s.image = cv::Mat(side_, side_, CV_8UC3);
     cv::RNG rng(static_cast<uint64_t>(index) + 1);
     rng.fill(s.image, cv::RNG::UNIFORM, 0, 256);
@@ -41,4 +49,4 @@ class PipelineTestSource : public Source {
   int side_;
 };
 
-}  // namespace facerep::data::testing
+}  // namespace facerep::testing

@@ -14,14 +14,12 @@
 #include "data/transform_flip.h"
 #include "data/transform_geometric.h"
 #include "data/transform_normalize.h"
+#include "pipeline_test_source.h"
 
 namespace facerep::data {
 namespace {
 
-struct TransformList {
-  std::vector<core::ComponentSpec> transforms;
-  template <class V> void visit(V& v) { v.components("transforms", transforms, "transform", "transforms"); }
-};
+using testing::TransformList;
 
 std::vector<std::shared_ptr<Transform>> parse(const std::string& yaml) {
   core::ConfigTree tree = core::ConfigTree::load_string(yaml, "t.yaml");

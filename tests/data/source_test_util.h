@@ -12,6 +12,9 @@
 
 namespace facerep::testing {
 
+// JPEG start-of-scan marker: the entropy-coded image data follows it.
+inline constexpr uint8_t kJpegStartOfScan[] = {0xFF, 0xDA};
+
 // The message of the core::RuntimeError / ConfigError `f` throws, or "" when it throws nothing.
 template <class F>
 std::string error_of(F&& f) {

@@ -243,5 +243,17 @@ TEST(PairLists, GeneratedPairsAreBalancedCorrectAndSeeded) {
   EXPECT_THROW(generate_pairs({0, 1, 2}, 10, 0), core::RuntimeError);  // nobody has two images
 }
 
+TEST(Evaluators, ReportFoldersUseNamesAndNeverCollide) {
+  auto spec = [](const std::string& type, const std::string& yaml) {
+    core::ComponentSpec s;
+    s.type = type;
+    s.raw = YAML::Load(yaml);
+    return s;
+  };
+  const std::vector<std::string> names = eval_folder_names(
+      {spec("kshot", "{type: kshot, name: orl}"), spec("kshot", "{type: kshot}"), spec("kshot", "{type: kshot}"),
+       spec("verification", "{type: verification}"), spec("kshot", "{type: kshot, name: orl}")});
+  EXPECT_EQ(names, (std::vector<std::string>{"orl-1", "kshot-2", "kshot-3", "verification", "orl-5"}));
+}
 }  // namespace
 }  // namespace facerep::eval

@@ -11,16 +11,13 @@
 #include "losses/fsfm_objective.h"
 #include "models/ema_copy.h"
 #include "models/vit.h"
+#include "losses/test_backbone.h"
 #include "test_support.h"
 
 namespace facerep::losses {
 namespace {
 
-std::shared_ptr<models::VisionTransformer> tiny_vit() {
-  models::VitOptions o;
-  o.depth = 2, o.width = 32, o.heads = 4, o.patch = 8, o.image_size = 32;
-  return std::make_shared<models::VisionTransformer>(o);
-}
+using testing::tiny_vit;
 
 std::shared_ptr<FsfmObjective> build_fsfm(const std::string& extra, std::shared_ptr<models::VisionTransformer> vit) {
   testing::register_linked_components();

@@ -14,11 +14,7 @@
 namespace facerep::losses {
 namespace {
 
-std::shared_ptr<models::VisionTransformer> tiny_vit(int image = 32, int patch = 8) {
-  models::VitOptions o;
-  o.depth = 2, o.width = 32, o.heads = 4, o.patch = patch, o.image_size = image;
-  return std::make_shared<models::VisionTransformer>(o);
-}
+using testing::tiny_vit;
 
 std::shared_ptr<Objective> build(const std::string& yaml, std::shared_ptr<models::Backbone> model) {
   testing::register_linked_components();

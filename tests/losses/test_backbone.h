@@ -1,14 +1,22 @@
 #pragma once
-// Test helpers shared by loss and eval tests: a linear "backbone" on flattened pixels, and a
-// finite-difference gradient check.
+// Test helpers shared by loss and eval tests: a linear "backbone" on flattened pixels, a tiny
+// ViT, and a finite-difference gradient check.
 #include <cmath>
 #include <functional>
 
 #include <torch/torch.h>
 
 #include "models/backbone.h"
+#include "models/vit.h"
 
 namespace facerep::testing {
+
+// 2 blocks, width 32, 4 heads: the ViT of the MAE/FSFM objective tests.
+inline std::shared_ptr<models::VisionTransformer> tiny_vit(int image = 32, int patch = 8) {
+  models::VitOptions o;
+  o.depth = 2, o.width = 32, o.heads = 4, o.patch = patch, o.image_size = image;
+  return std::make_shared<models::VisionTransformer>(o);
+}
 
 class LinearBackbone : public models::Backbone {
  public:

@@ -130,6 +130,23 @@ TEST(Vit, ForwardShapesForEveryPoolingAndHead) {
   EXPECT_THROW(cls.forward(torch::randn({2, 3, 48, 48})), core::RuntimeError);
 }
 
+TEST(Vit, FlattenPoolKeepsEveryNormalisedPatchTokenInGridOrder) {
+  torch::manual_seed(0);
+  const at::Tensor x = torch::randn({2, 3, 32, 32});
+  VitOptions o = tiny_options();
+  o.pool = "flatten";
+  VisionTransformer flat(o);
+  EXPECT_EQ(flat.embedding_dim(), 16 * 32);
+  const at::Tensor tokens = flat.forward_tokens(x);  // [2,17,32], normalised, cls first
+  const at::Tensor e = flat.forward(x);
+  ASSERT_EQ(e.sizes(), (Shape{2, 16 * 32}));
+  EXPECT_TRUE(torch::allclose(e.view({2, 16, 32}), tokens.slice(1, 1), 1e-5, 1e-6));
+  o.embedding_size = 8;  // the head maps from all 512 values
+  VisionTransformer head(o);
+  EXPECT_EQ(testing::shapes(head).at("head.weight"), (Shape{8, 16 * 32}));
+  EXPECT_EQ(head.forward(x).sizes(), (Shape{2, 8}));
+}
+
 TEST(Vit, ForwardVisibleIsTheEncoderOnKeptPatches) {
   torch::manual_seed(0);
   VisionTransformer m(tiny_options());
@@ -211,7 +228,7 @@ TEST(Vit, ConfigErrorsNameTheKey) {
             "vit.yaml:2: model.size: must be one of: tiny, small, base; got 'huge'");
   EXPECT_EQ(config_error("model:\n  fc_norm: true\n"), "vit.yaml:2: model.fc_norm: only applies with pool: mean");
   EXPECT_EQ(config_error("model:\n  pool: max\n"),
-            "vit.yaml:2: model.pool: must be one of: cls, mean; got 'max' (did you mean mean?)");
+            "vit.yaml:2: model.pool: must be one of: cls, mean, flatten; got 'max' (did you mean mean?)");
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "core/error.h"
+#include "test_support.h"
 #include "runtime/pretrained.h"
 
 namespace facerep::runtime {
@@ -28,14 +29,7 @@ StateDict tiny_weights(const std::string& prefix = "") {
           {prefix + "bn.num_batches_tracked", torch::tensor(int64_t{5})}};
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const core::RuntimeError& e) {
-    return e.what();
-  }
-  return "";
-}
+using facerep::testing::runtime_error_message;
 
 TEST(Pretrained, LoadsParametersAndBuffersByName) {
   Tiny m;
@@ -57,7 +51,7 @@ TEST(Pretrained, ShapeMismatchNamesKeyAndBothShapes) {
   Tiny m;
   StateDict w = tiny_weights();
   w[0].second = torch::zeros({5, 3});
-  EXPECT_EQ(error_of([&] { load_into(m, w); }),
+  EXPECT_EQ(runtime_error_message([&] { load_into(m, w); }),
             "shape mismatch for 'fc.weight': checkpoint has [5, 3], model has [2, 3] (skip it or check the model options)");
   // A skipped key (the replaced head) is left alone and reported instead.
   const at::Tensor before = m.fc->weight.clone();
@@ -78,7 +72,7 @@ TEST(Pretrained, StrictListsMissingAndUnexpected) {
   StateDict w = tiny_weights();
   w.erase(w.begin() + 1);  // fc.bias
   w.emplace_back("head.weight", torch::zeros({1}));
-  EXPECT_EQ(error_of([&] { load_into(m, w); }), "strict load failed: missing keys: fc.bias; unexpected keys: head.weight;");
+  EXPECT_EQ(runtime_error_message([&] { load_into(m, w); }), "strict load failed: missing keys: fc.bias; unexpected keys: head.weight;");
   LoadOptions lenient;
   lenient.strict = false;
   const LoadReport r = load_into(m, w, lenient);

@@ -15,14 +15,7 @@ namespace {
 
 using facerep::testing::TempDir;
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const core::RuntimeError& e) {
-    return e.what();
-  }
-  return "";
-}
+using facerep::testing::runtime_error_message;
 
 // What Python's state_dict()/torch.save produce: OrderedDict, every storage dtype, a transposed
 // view, views sharing one storage, an nn.Parameter; plus the same file re-zipped with deflate.
@@ -201,7 +194,7 @@ TEST(StateDictIo, RoundTripsOurOwnFiles) {
   EXPECT_EQ(load_ivalue(dir.file("n.pt")).toGenericDict().at("epoch").toInt(), 2);
   EXPECT_TRUE(load_state_dict(dir.file("n.pt"))[0].second.equal(torch::ones({2})));
   EXPECT_TRUE(load_state_dict(dir.file("n.pt"), "model")[0].second.equal(torch::ones({2})));
-  EXPECT_NE(error_of([&] { load_state_dict(dir.file("n.pt"), "ema"); })
+  EXPECT_NE(runtime_error_message([&] { load_state_dict(dir.file("n.pt"), "ema"); })
                 .find("n.pt: no entry 'ema' (top-level keys: epoch, model)"),
             std::string::npos);
 }
@@ -211,13 +204,13 @@ TEST(StateDictIo, BadFilesNameTheFileAndTheProblem) {
   save_state_dict({{"w", torch::arange(64, torch::kFloat32)}}, dir.file("good.pt"));
   const std::string bytes = testing::read_file(dir.file("good.pt"));
 
-  EXPECT_NE(error_of([&] { load_state_dict(dir.file("absent.pt")); }).find("absent.pt: cannot open file"),
+  EXPECT_NE(runtime_error_message([&] { load_state_dict(dir.file("absent.pt")); }).find("absent.pt: cannot open file"),
             std::string::npos);
   testing::write_file(dir.file("cut.pt"), bytes.substr(0, bytes.size() / 2));
-  EXPECT_NE(error_of([&] { load_state_dict(dir.file("cut.pt")); }).find("cut.pt: not a zip archive or truncated"),
+  EXPECT_NE(runtime_error_message([&] { load_state_dict(dir.file("cut.pt")); }).find("cut.pt: not a zip archive or truncated"),
             std::string::npos);
   testing::write_file(dir.file("text.pt"), "hello, not a checkpoint");
-  EXPECT_NE(error_of([&] { load_state_dict(dir.file("text.pt")); }).find("text.pt: not a zip archive"),
+  EXPECT_NE(runtime_error_message([&] { load_state_dict(dir.file("text.pt")); }).find("text.pt: not a zip archive"),
             std::string::npos);
   // Flip one byte inside the tensor data: the CRC check catches it.
   std::string corrupt = bytes;
@@ -225,16 +218,16 @@ TEST(StateDictIo, BadFilesNameTheFileAndTheProblem) {
   ASSERT_NE(at, std::string::npos);
   corrupt[at + 3] = 0x40;
   testing::write_file(dir.file("crc.pt"), corrupt);
-  const std::string crc = error_of([&] { load_state_dict(dir.file("crc.pt")); });
+  const std::string crc = runtime_error_message([&] { load_state_dict(dir.file("crc.pt")); });
   EXPECT_NE(crc.find("crc.pt: CRC mismatch in entry"), std::string::npos) << crc;
   // A non-tensor top level.
   c10::impl::GenericDict d(c10::StringType::get(), c10::AnyType::get());
   d.insert("epoch", int64_t{1});
   save_ivalue(d, dir.file("notensors.pt"));
-  EXPECT_NE(error_of([&] { load_state_dict(dir.file("notensors.pt")); })
+  EXPECT_NE(runtime_error_message([&] { load_state_dict(dir.file("notensors.pt")); })
                 .find("no dict of tensors at the top level nor under model/state_dict/module (top-level keys: epoch)"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { save_state_dict({}, dir.file("missing_dir/x.pt")); }).find("missing_dir/x.pt: cannot write"),
+  EXPECT_NE(runtime_error_message([&] { save_state_dict({}, dir.file("missing_dir/x.pt")); }).find("missing_dir/x.pt: cannot write"),
             std::string::npos);
 }
 

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "core/error.h"
 #include "data/register.h"
 #include "eval/register.h"
 #include "losses/register.h"
@@ -24,12 +25,24 @@ void register_everything() {
   trainers::register_components();
 }
 
-TEST(Recipes, EveryRecognitionConfigValidates) {
+// Trains a shipped recipe (path under configs/) with `overrides` into `dir`.
+TrainResult train_recipe(const std::string& recipe, const std::vector<std::string>& overrides,
+                         const facerep::testing::TempDir& dir) {
+  register_everything();
+  TrainerSetup setup;
+  setup.run_dir = dir.str();
+  setup.progress = false;
+  Trainer t(load_experiment(facerep::testing::source_dir() + "/configs/" + recipe, overrides), std::move(setup));
+  return t.run();
+}
+
+TEST(Recipes, EveryShippedConfigValidates) {
   register_everything();
   const std::filesystem::path root = std::filesystem::path(facerep::testing::source_dir()) / "configs";
   std::vector<std::string> files = {(root / "quickstart.yaml").string()};
-  for (const auto& e : std::filesystem::directory_iterator(root / "recognition")) files.push_back(e.path().string());
-  ASSERT_GE(files.size(), 9u);
+  for (const char* folder : {"recognition", "pretrain"})
+    for (const auto& e : std::filesystem::directory_iterator(root / folder)) files.push_back(e.path().string());
+  ASSERT_GE(files.size(), 14u);
   for (const auto& f : files) {
     SCOPED_TRACE(f);
     const ExperimentConfig c = load_experiment(f, {});
@@ -41,18 +54,13 @@ TEST(Recipes, EveryRecognitionConfigValidates) {
 }
 
 TEST(Recipes, TinyArcFaceTrainsThroughTheRealPipeline) {
-  register_everything();
   facerep::testing::TempDir dir;
-  const std::string cfg = facerep::testing::source_dir() + "/configs/recognition/tiny_arcface.yaml";
-  ExperimentConfig c = load_experiment(
-      cfg, {"data.train.source.identities=8", "data.train.source.per_identity=8", "train.batch_size=16",
-            "train.epochs=5", "train.steps=0", "eval=[]", "run.threads=1", "run.log_level=warn",
-            "data.loader.workers=0", "schedule.warmup_steps=2", "optim.lr=0.05"});
-  TrainerSetup setup;
-  setup.run_dir = dir.str();
-  setup.progress = false;
-  Trainer t(c, std::move(setup));
-  const TrainResult r = t.run();
+  const TrainResult r = train_recipe(
+      "recognition/tiny_arcface.yaml",
+      {"data.train.source.identities=8", "data.train.source.per_identity=8", "train.batch_size=16", "train.epochs=5",
+       "train.steps=0", "eval=[]", "run.threads=1", "run.log_level=warn", "data.loader.workers=0",
+       "schedule.warmup_steps=2", "optim.lr=0.05"},
+      dir);
   ASSERT_EQ(r.steps, 20);  // 64 images / 16 = 4 per epoch × 5
   double first = 0, last = 0;
   for (int i = 0; i < 4; ++i) first += r.history[i].scalars.at("loss") / 4;
@@ -61,6 +69,49 @@ TEST(Recipes, TinyArcFaceTrainsThroughTheRealPipeline) {
   auto [model, config] = load_checkpoint_model(dir.file("checkpoints/last.ckpt"));
   EXPECT_EQ(config.model.type, "mobilefacenet");
   EXPECT_EQ(model->image_size(), 32);
+}
+
+TEST(Recipes, TinyMaeEvaluatesReconstructionWithGridsIntoOneEventFile) {
+  facerep::testing::TempDir dir;
+  const TrainResult r = train_recipe(
+      "pretrain/tiny_mae.yaml",
+      {"data.train.source.identities=4", "data.train.source.per_identity=4", "train.batch_size=8", "train.steps=4",
+       "train.eval_every=2", "run.threads=1", "run.log_level=warn", "data.loader.workers=0",
+       "eval=[{type: reconstruction, data: {source: {type: synthetic, identities: 2, per_identity: 5, size: 32, "
+       "seed: 1000}}, batch_size: 4, max_images: 9, grid_samples: 3}]"},
+      dir);
+  ASSERT_EQ(r.evaluations.size(), 2u);  // at step 2 and at the end
+  for (const auto& e : r.evaluations) {
+    EXPECT_EQ(e.name, "reconstruction");
+    EXPECT_EQ(e.metrics.at("images"), 9.0);  // batches of 4, 4, 1
+    EXPECT_GT(e.metrics.at("loss"), 0.0);
+    EXPECT_TRUE(e.primary.empty()) << "a diagnostic must not pick the best checkpoint";
+  }
+  for (const char* step : {"2", "4"}) {
+    const std::filesystem::path png = dir.path() / "eval" / (std::string("reconstruction-") + step) / "reconstruction.png";
+    ASSERT_TRUE(std::filesystem::exists(png)) << png;
+    EXPECT_GT(std::filesystem::file_size(png), 100u);
+  }
+  // Training and evaluation scalars share one TensorBoard file.
+  int event_files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+    event_files += e.path().filename().string().rfind("events.out.tfevents", 0) == 0;
+  EXPECT_EQ(event_files, 1);
+}
+
+TEST(Recipes, ReconstructionEvaluationNeedsAMaskedAutoencoder) {
+  facerep::testing::TempDir dir;
+  try {
+    train_recipe("recognition/tiny_arcface.yaml",
+                 {"data.train.source.identities=4", "data.train.source.per_identity=4", "train.batch_size=8",
+                  "train.steps=1", "run.threads=1", "run.log_level=warn", "data.loader.workers=0",
+                  "eval=[{type: reconstruction, data: {source: {type: synthetic, identities: 2, per_identity: 2, size: "
+                  "32}}}]"},
+                 dir);
+    FAIL() << "expected a ConfigError";
+  } catch (const core::ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("this objective cannot reconstruct"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""Writes the identity-disjoint splits of ../shared/data that facerep's real-face reports use.
+
+  train.csv        every Extended Yale B and UMIST identity, the first 13 ORL identities and the
+                   first 15 Georgia Tech identities (sorted by folder name): 64 identities, 2,108 images
+  heldout_orl.csv  the other 12 ORL identities (10 images each)
+  heldout_gt.csv   the other 15 Georgia Tech identities (15 images each)
+
+Each list is `path,identity` with absolute paths into the shared folder (nothing is copied) and
+identities named `<database>/<folder>`. Usage: real_faces_lists.py SHARED_DATA_DIR OUT_DIR
+"""
+import csv
+import os
+import sys
+
+EXTS = (".pgm", ".png", ".jpg", ".jpeg", ".bmp")
+
+
+def identities(root):
+    return sorted(d for d in os.listdir(root) if os.path.isdir(os.path.join(root, d)))
+
+
+def rows(root, db, names):
+    out = []
+    for name in names:
+        folder = os.path.join(root, name)
+        for f in sorted(os.listdir(folder)):
+            if f.lower().endswith(EXTS):
+                out.append((os.path.abspath(os.path.join(folder, f)), f"{db}/{name}"))
+    return out
+
+
+def write(path, items):
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["path", "identity"])
+        w.writerows(items)
+    print(f"{path}: {len(items)} images, {len({i for _, i in items})} identities")
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    data, out = sys.argv[1], sys.argv[2]
+    os.makedirs(out, exist_ok=True)
+    db = {name: os.path.join(data, name) for name in ("extended_yaleb", "umist", "orl", "georgia_tech")}
+    for name, root in db.items():
+        if not os.path.isdir(root):
+            sys.exit(f"real_faces_lists.py: {root}: missing (see ../shared/data/README.md)")
+    orl, gt = identities(db["orl"]), identities(db["georgia_tech"])
+    train = rows(db["extended_yaleb"], "extended_yaleb", identities(db["extended_yaleb"]))
+    train += rows(db["umist"], "umist", identities(db["umist"]))
+    train += rows(db["orl"], "orl", orl[:13]) + rows(db["georgia_tech"], "georgia_tech", gt[:15])
+    write(os.path.join(out, "train.csv"), train)
+    write(os.path.join(out, "heldout_orl.csv"), rows(db["orl"], "orl", orl[13:]))
+    write(os.path.join(out, "heldout_gt.csv"), rows(db["georgia_tech"], "georgia_tech", gt[15:]))
+
+
+if __name__ == "__main__":
+    main()
