@@ -28,6 +28,22 @@ function(facerep_setup_pch)
       <optional> <algorithm> <yaml-cpp/yaml.h> <torch/torch.h>)
 endfunction()
 
+# The test binary compiles without optimisation and debug info (-O0 -g0): its own code is a few
+# assertions around calls into the optimised libraries, and code generation is most of a test
+# translation unit's compile time. So it gets its own precompiled header with those flags
+# (a PCH is only used by compiles with the same flags), gtest included.
+function(facerep_test_pch target)
+  add_library(facerep_pch_tests OBJECT ${CMAKE_BINARY_DIR}/pch/pch_stub.cpp)
+  target_link_libraries(facerep_pch_tests PUBLIC torch yaml-cpp GTest::gtest)
+  foreach(t facerep_pch_tests ${target})
+    target_compile_options(${t} PRIVATE -O0 -g0)
+  endforeach()
+  target_precompile_headers(facerep_pch_tests PRIVATE
+      <string> <vector> <map> <unordered_map> <memory> <functional> <sstream> <stdexcept>
+      <optional> <algorithm> <yaml-cpp/yaml.h> <torch/torch.h> <gtest/gtest.h>)
+  target_precompile_headers(${target} REUSE_FROM facerep_pch_tests)
+endfunction()
+
 function(facerep_reuse_pch target)
   get_target_property(_torch_free ${target} FACEREP_TORCH_FREE)
   if(_torch_free)

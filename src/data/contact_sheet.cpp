@@ -3,9 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <iostream>
 
-#include <cxxopts.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "core/config_tree.h"
@@ -118,71 +116,13 @@ cv::Mat render_contact_sheet(const Dataset& dataset, const ContactSheetOptions& 
   return sheet;
 }
 
-namespace {
-
-bool is_yaml(const std::string& path) {
-  const std::string ext = std::filesystem::path(path).extension().string();
-  return ext == ".yaml" || ext == ".yml";
-}
-
-// data.train of a config file, with run.seed (torch-free: the data layer cannot see trainers).
-std::shared_ptr<Dataset> dataset_from_config(const std::string& path, const std::optional<uint64_t>& seed) {
-  const core::ConfigTree tree = core::ConfigTree::load_file(path);
-  const DataOptions options = core::read_options<DataOptions>(tree, tree.root()["data"], "data");
-  SourceContext ctx;
-  ctx.base_dir = std::filesystem::path(path).parent_path().string();
-  ctx.seed = seed ? *seed : (tree.root()["run"] && tree.root()["run"]["seed"] ? tree.root()["run"]["seed"].as<uint64_t>() : 0);
-  return Dataset::build(options.train, ctx);
-}
-
-// A bare dataset path shown with a typical training augmentation.
-std::shared_ptr<Dataset> dataset_from_path(const std::string& path, uint64_t seed) {
+std::shared_ptr<Dataset> preview_dataset(const std::string& path, uint64_t seed) {
   const core::ConfigTree tree = core::ConfigTree::load_string(
       "transforms: [{type: random_resized_crop, size: 112, scale: [0.35, 1]}, {type: horizontal_flip},"
       " {type: color_jitter}]\n",
       "data show defaults");
   DatasetOptions options = core::read_options<DatasetOptions>(tree, tree.root(), "");
   return std::make_shared<Dataset>(open_source_path(path), build_transforms(options.transforms), options, seed);
-}
-
-}  // namespace
-
-int data_show_main(int argc, char** argv) {
-  cxxopts::Options parser("facerep data show", "contact sheet of samples after transforms");
-  parser.positional_help("CONFIG|PATH");
-  parser.add_options()("input", "a config (its data.train) or a dataset path", cxxopts::value<std::string>())
-      ("out", "PNG to write", cxxopts::value<std::string>()->default_value("data_show.png"))
-      ("count", "samples to show", cxxopts::value<int>()->default_value("16"))
-      ("seed", "augmentation seed (default: the config's run.seed, else 0)", cxxopts::value<uint64_t>())
-      ("epoch", "augmentation epoch", cxxopts::value<int64_t>()->default_value("0"))
-      ("h,help", "show this help");
-  parser.parse_positional({"input"});
-  cxxopts::ParseResult args;
-  try {
-    args = parser.parse(argc, argv);
-  } catch (const std::exception& e) {
-    throw core::ConfigError(std::string("data show: ") + e.what());
-  }
-  if (args.count("help")) {
-    std::cout << parser.help() << "\n";
-    return core::kExitOk;
-  }
-  if (!args.count("input")) throw core::ConfigError("data show: missing CONFIG or PATH\n" + parser.help());
-  register_components();
-  const std::string input = args["input"].as<std::string>();
-  std::optional<uint64_t> seed;
-  if (args.count("seed")) seed = args["seed"].as<uint64_t>();
-  auto dataset = is_yaml(input) ? dataset_from_config(input, seed) : dataset_from_path(input, seed.value_or(0));
-  ContactSheetOptions o;
-  o.count = args["count"].as<int>();
-  if (o.count < 1) throw core::ConfigError("data show: --count must be >= 1");
-  o.epoch = args["epoch"].as<int64_t>();
-  const cv::Mat sheet = render_contact_sheet(*dataset, o);
-  const std::string out = args["out"].as<std::string>();
-  write_image(out, sheet);
-  std::cout << "wrote " << out << " (" << sheet.cols << "x" << sheet.rows << ", " << dataset->source().describe()
-            << ")\n";
-  return core::kExitOk;
 }
 
 }  // namespace facerep::data

@@ -4,6 +4,7 @@
 // unpaired points yellow: after a correct flip the colours stay on the same image side) and
 // region maps as a translucent colour overlay.
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include <opencv2/core/mat.hpp>
@@ -25,8 +26,8 @@ cv::Mat render_contact_sheet(const Dataset& dataset, const ContactSheetOptions& 
 // One sample view as 8-bit BGR with its labels drawn, undoing `normalization` for float images.
 cv::Mat draw_sample(const Sample& sample, const NormalizeOptions& normalization, int min_side);
 
-// facerep data show CONFIG|PATH [--out sheet.png] [--count N] [--seed S] [--epoch E].
-// argv[0] is "show". Returns an exit code.
-int data_show_main(int argc, char** argv);
+// A bare dataset path (folder, list, .rec, .frp) with a typical training augmentation
+// (random resized crop to 112, flip, colour jitter), for `facerep data show PATH`.
+std::shared_ptr<Dataset> preview_dataset(const std::string& path, uint64_t seed);
 
 }  // namespace facerep::data

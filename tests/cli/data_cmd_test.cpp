@@ -38,6 +38,28 @@ TEST(DataCommand, SynthPackCheckRoundTrip) {
   EXPECT_NE(out.find(dir.file("s/images/1/0.png") + ": empty file (zero bytes)"), std::string::npos) << out;
 }
 
+TEST(DataCommand, ShowDrawsAContactSheetFromAConfigOrAPath) {
+  testing::TempDir dir;
+  int code = -1;
+  testing::write_file(dir.file("c.yaml"),
+                      "data:\n  train:\n    source: {type: synthetic, identities: 3, per_identity: 2, size: 32}\n"
+                      "    transforms: [{type: horizontal_flip}]\n");
+  std::string out = run("data show " + dir.file("c.yaml") + " --count 4 --out " + dir.file("c.png") +
+                            " --set data.train.source.size=48",
+                        &code);
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("wrote " + dir.file("c.png")), std::string::npos) << out;
+  // 4 cells of 48 px upscaled to 128: a 2x2 grid, wider than two cells.
+  EXPECT_GT(std::filesystem::file_size(dir.file("c.png")), 1000u);
+  ASSERT_EQ(run("data synth --out " + dir.file("s") + " --identities 2 --per-identity 2 --size 32", &code).empty(), false);
+  out = run("data show " + dir.file("s") + " --count 2 --out " + dir.file("s.png"), &code);
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_TRUE(std::filesystem::exists(dir.file("s.png")));
+  out = run("data show " + dir.file("c.yaml") + " --count 0", &code);
+  EXPECT_EQ(code, 2) << out;
+  EXPECT_NE(out.find("--count must be >= 1"), std::string::npos) << out;
+}
+
 TEST(DataCommand, UsageErrorsExitTwo) {
   int code = -1;
   std::string out = run("data synth", &code);
