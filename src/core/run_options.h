@@ -14,6 +14,7 @@ struct RunOptions {
   std::string precision = "fp32";  // fp32 | bf16 | fp16 (autocast; fp16 adds loss scaling)
   int threads = 0;               // intra-op threads; 0 = all cores
   bool deterministic = false;
+  bool channels_last = false;
   std::string log_level = "info";
 
   template <class V> void visit(V& v) {
@@ -30,6 +31,9 @@ struct RunOptions {
     v("deterministic", deterministic,
       "deterministic algorithms only (bitwise-reproducible runs on CPU; slower on CUDA)");
     v("log_level", log_level, "console verbosity").one_of({"debug", "info", "warn", "error"});
+    v("channels_last", channels_last,
+      "train convolutional models in channels-last memory format (NHWC): faster convolutions on CUDA "
+      "tensor cores; on CPU measure with `facerep bench train` first");
   }
 };
 

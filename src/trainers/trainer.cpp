@@ -11,6 +11,7 @@
 #include "core/logging.h"
 #include "core/metrics.h"
 #include "runtime/rng.h"
+#include "runtime/memory_format.h"
 #include "runtime/run_setup.h"
 #include "trainers/batch_slice.h"
 #include "trainers/loader_stream.h"
@@ -84,6 +85,7 @@ void Trainer::build() {
 
   model_ = models::model_registry().build(config_.model);
   model_->to(device_);
+  if (config_.run.channels_last) runtime::to_channels_last(*model_);
   losses::ObjectiveContext octx;
   octx.num_classes = data_->num_identities();
   octx.embedding_dim = model_->embedding_dim();
@@ -150,7 +152,8 @@ data::Batch Trainer::next_batch() {
 }
 
 bool Trainer::train_step(const data::Batch& host_batch, StepInfo& info) {
-  const data::Batch batch = host_batch.to(device_);
+  data::Batch batch = host_batch.to(device_);
+  if (config_.run.channels_last) batch.images = batch.images.contiguous(at::MemoryFormat::ChannelsLast);
   const int64_t n = batch.size();
   if (n < 1) throw core::RuntimeError("step " + std::to_string(state_.step + 1) + ": empty batch");
   if (!first_batch_checked_) {
