@@ -7,6 +7,7 @@
 #include <sstream>
 #include <sys/wait.h>
 
+#include "core/config_tree.h"
 #include "core/error.h"
 #include "test_paths.h"
 
@@ -72,6 +73,16 @@ std::string runtime_error_message(const std::function<void()>& f) {
     return e.what();
   }
   return "";
+}
+
+core::ComponentSpec read_component(const std::string& yaml, const std::string& key, const std::string& kind,
+                                   const std::string& file) {
+  const core::ConfigTree tree = core::ConfigTree::load_string(yaml, file);
+  core::ComponentSpec spec;
+  core::ConfigVisitor v = core::ConfigVisitor::reader(&tree, tree.root(), "");
+  v.component(key.c_str(), spec, kind.c_str(), kind.c_str());
+  v.finish();
+  return spec;
 }
 
 }  // namespace facerep::testing

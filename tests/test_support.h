@@ -5,6 +5,8 @@
 #include <functional>
 #include <string>
 
+#include "core/config_visit.h"
+
 namespace facerep::testing {
 
 std::string source_dir();
@@ -36,6 +38,12 @@ std::string read_file(const std::string& path);
 
 // The message of the core::RuntimeError `f` throws ("" when it throws none).
 std::string runtime_error_message(const std::function<void()>& f);
+
+// The `key: {type: ...}` component of a YAML snippet (written as `file`), read and checked as a
+// config file's would be; `kind` names the registry ("objective", "masker", "evaluator", ...).
+// Throws core::ConfigError as config loading does.
+core::ComponentSpec read_component(const std::string& yaml, const std::string& key, const std::string& kind,
+                                   const std::string& file = "test.yaml");
 
 // Runs a shell command, returning exit code; stdout+stderr captured into `output`.
 int run_command(const std::string& command, std::string* output);

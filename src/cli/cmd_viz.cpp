@@ -127,11 +127,12 @@ int cmd_viz(int argc, char** argv) {
   std::vector<std::string> labels;
   torch::NoGradGuard no_grad;
   auto draw = [&](const data::Masker& masker, const std::string& label) {
-    eval::MaeVizRow row = eval::reconstruct_for_viz(*model, *recon, batch, masker, (*args)["seed"].as<uint64_t>(),
-                                                    dataset->normalization());
-    blocks.push_back(std::move(row.images));
+    const losses::MaeReconstruction r =
+        eval::reconstruct_masked(*model, *recon, batch, masker, (*args)["seed"].as<uint64_t>());
+    blocks.push_back(eval::reconstruction_images(*model, r, batch.images, recon->norm_pix_loss(),
+                                                 dataset->normalization()));
     labels.push_back(label);
-    std::cout << label << ": loss " << row.loss << " on " << batch.size() << " samples\n";
+    std::cout << label << ": loss " << r.loss.item<double>() << " on " << batch.size() << " samples\n";
   };
   if (types.empty()) draw(recon->masker(), config.objective.type + " mask");
   for (const auto& t : types) draw(*data::masker_registry().build(mask_spec(t, (*args)["ratio"].as<double>())), t);

@@ -207,6 +207,7 @@ void ConfigTree::set(const std::string& key_path, const YAML::Node& value,
     if (!cur.IsMap() && !cur.IsNull())
       throw ConfigError(origin + ": cannot set '" + key_path + "': '" + path +
                         "' is not a mapping");
+    const std::string parent = path;
     path = join_key(path, seg.key);
     const bool last = i + 1 == segs.size();
     if (seg.index >= 0) {
@@ -221,15 +222,15 @@ void ConfigTree::set(const std::string& key_path, const YAML::Node& value,
         chain.push_back(list[seg.index]);
       }
     } else if (last) {
-      // A new `type:` is another component: its section starts empty, like a base's section whose
-      // type differs (the old component's options would be unknown keys). Later --set add to it.
-      const YAML::Node old_type = cur[seg.key];
-      if (seg.key == "type" && old_type && old_type.IsScalar() && value.IsScalar() &&
-          old_type.Scalar() != value.Scalar()) {
+      // A new `type:` is another component: its section starts empty, as when a file's section
+      // names another type than its base's (same rule). Later --set add to it.
+      YAML::Node over(YAML::NodeType::Map);
+      over["type"] = value;
+      if (seg.key == "type" && cur.IsMap() && !same_component_type(cur, over)) {
         std::vector<std::string> keys;
-        for (const auto& kv : cur) keys.push_back(kv.first.as<std::string>());
+        for (const auto& kv : cur) keys.push_back(kv.first.Scalar());
         for (const auto& k : keys) cur.remove(k);
-        erase_below(locs_, path.substr(0, path.size() - seg.key.size() - (path.size() > seg.key.size() ? 1 : 0)));
+        erase_below(locs_, parent);
       }
       cur[seg.key] = YAML::Clone(value);
     } else {

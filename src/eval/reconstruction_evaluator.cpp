@@ -34,14 +34,17 @@ EvalResult ReconstructionEvaluator::evaluate(models::Backbone& model, const Eval
     batch.images = batch.images.to(ctx.device);
     // One fixed mask stream per batch: every evaluation of a run scores the same masks.
     const uint64_t seed = ctx.seed + static_cast<uint64_t>(options_.seed) + static_cast<uint64_t>(batch_index);
-    const MaeVizRow row = reconstruct_for_viz(model, *reconstructor, batch, reconstructor->masker(), seed,
-                                              dataset->normalization());
-    loss_sum += row.loss * static_cast<double>(batch.size());
+    const losses::MaeReconstruction r =
+        reconstruct_masked(model, *reconstructor, batch, reconstructor->masker(), seed);
+    loss_sum += r.loss.item<double>() * static_cast<double>(batch.size());
     seen += batch.size();
     if (batch_index == 0 && options_.grid_samples > 0 && !ctx.out_dir.empty()) {
+      // Pictures of the first batch only: the rest just scores.
+      const MaeVizImages rows = reconstruction_images(model, r, batch.images, reconstructor->norm_pix_loss(),
+                                                      dataset->normalization());
       const int64_t n = std::min<int64_t>(options_.grid_samples, batch.size());
-      MaeVizImages first{row.images.original.slice(0, 0, n), row.images.masked.slice(0, 0, n),
-                         row.images.reconstruction.slice(0, 0, n)};
+      const MaeVizImages first{rows.original.slice(0, 0, n), rows.masked.slice(0, 0, n),
+                               rows.reconstruction.slice(0, 0, n)};
       write_png(mae_grid({first}, {"step " + std::to_string(ctx.step)}),
                 (std::filesystem::path(ctx.out_dir) / "reconstruction.png").string());
     }

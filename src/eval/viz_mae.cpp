@@ -106,23 +106,25 @@ void write_png(const cv::Mat& grid, const std::string& path) {
   if (!cv::imwrite(path, grid)) throw core::RuntimeError("cannot write PNG " + path);
 }
 
-MaeVizRow reconstruct_for_viz(models::Backbone& model, losses::MaskedReconstructor& reconstructor,
-                              const data::Batch& batch, const data::Masker& masker, uint64_t seed,
-                              const data::NormalizeOptions& normalization) {
-  const auto* vit = dynamic_cast<const models::VisionTransformer*>(&model);
-  if (!vit) throw core::RuntimeError("mae visualisation: the model is not a ViT");
+losses::MaeReconstruction reconstruct_masked(models::Backbone& model, losses::MaskedReconstructor& reconstructor,
+                                             const data::Batch& batch, const data::Masker& masker, uint64_t seed) {
   at::Generator gen = at::detail::createCPUGenerator(seed);
-  const data::PatchMask mask = masker.make(batch, losses::patch_grid(*vit), gen);
-  const losses::MaeReconstruction r = reconstructor.reconstruct(model, batch.images, mask);
+  const data::PatchMask mask = masker.make(batch, losses::patch_grid(losses::as_vit(model, "reconstruction")), gen);
+  return reconstructor.reconstruct(model, batch.images, mask);
+}
+
+MaeVizImages reconstruction_images(models::Backbone& model, const losses::MaeReconstruction& r,
+                                   const at::Tensor& images, bool norm_pix,
+                                   const data::NormalizeOptions& normalization) {
   MaeVizInput in;
-  in.images = batch.images;
+  in.images = images;
   in.pred = r.pred;
   in.mask = r.mask.mask;
-  in.patch = vit->patch_size();
-  in.norm_pix = reconstructor.norm_pix_loss();
+  in.patch = losses::as_vit(model, "reconstruction").patch_size();
+  in.norm_pix = norm_pix;
   in.mean = normalization.mean;
   in.std = normalization.std;
-  return {mae_viz_images(in), r.loss.item<double>()};
+  return mae_viz_images(in);
 }
 
 }  // namespace facerep::eval

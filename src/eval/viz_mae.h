@@ -9,16 +9,12 @@
 #include <ATen/core/Tensor.h>
 #include <opencv2/core/mat.hpp>
 
+#include "losses/mae_core.h"
 #include "models/backbone.h"
 
 namespace facerep::data {
-class Masker;
-struct Batch;
 struct NormalizeOptions;
 }  // namespace facerep::data
-namespace facerep::losses {
-class MaskedReconstructor;
-}
 
 namespace facerep::eval {
 
@@ -43,16 +39,15 @@ MaeVizImages mae_viz_images(const MaeVizInput& in);
 cv::Mat mae_grid(const std::vector<MaeVizImages>& blocks, const std::vector<std::string>& labels,
                  int min_cell = 96);
 
-// One row block of the grid plus the masked-patch loss it shows.
-struct MaeVizRow {
-  MaeVizImages images;
-  double loss = 0.0;
-};
-// Reconstructs `batch` with `reconstructor` under a mask drawn by `masker` from `seed`; `model`
-// must be the ViT the reconstructor was trained with, `normalization` how the batch was made.
-MaeVizRow reconstruct_for_viz(models::Backbone& model, losses::MaskedReconstructor& reconstructor,
-                              const data::Batch& batch, const data::Masker& masker, uint64_t seed,
-                              const data::NormalizeOptions& normalization);
+// Masks `batch` with `masker` (the mask drawn from `seed`) and reconstructs it with
+// `reconstructor`; `model` must be the ViT it was trained with.
+losses::MaeReconstruction reconstruct_masked(models::Backbone& model, losses::MaskedReconstructor& reconstructor,
+                                             const data::Batch& batch, const data::Masker& masker, uint64_t seed);
+
+// The picture rows of `r`, a reconstruction of `images` (normalised as `normalization` says).
+MaeVizImages reconstruction_images(models::Backbone& model, const losses::MaeReconstruction& r,
+                                   const at::Tensor& images, bool norm_pix,
+                                   const data::NormalizeOptions& normalization);
 
 // Writes `grid` as PNG; throws core::RuntimeError naming the path on failure.
 void write_png(const cv::Mat& grid, const std::string& path);

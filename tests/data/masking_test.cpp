@@ -9,6 +9,7 @@
 #include "data/masking_regions.h"
 #include "data/masking_strategies.h"
 #include "data/sample.h"
+#include "test_support.h"
 
 namespace facerep::data {
 namespace {
@@ -248,14 +249,7 @@ TEST(Masking, RegionMapFromFivePointLandmarks) {
 
 TEST(Masking, OptionsRejectBadRatiosAndGroups) {
   register_maskers();
-  auto read = [](const std::string& yaml) {
-    core::ConfigTree t = core::ConfigTree::load_string(yaml, "m.yaml");
-    core::ComponentSpec spec;
-    auto v = core::ConfigVisitor::reader(&t, t.root(), "");
-    v.component("mask", spec, "masker", "mask");
-    v.finish();
-    return spec;
-  };
+  auto read = [](const std::string& yaml) { return testing::read_component(yaml, "mask", "masker", "m.yaml"); };
   EXPECT_NO_THROW(read("mask: {type: block, ratio: 0.4}\n"));
   try {
     read("mask: {type: random, ratio: 1.0}\n");

@@ -72,11 +72,7 @@ void register_palette() {
 
 std::shared_ptr<Evaluator> build(const std::string& yaml) {
   register_palette();
-  const core::ConfigTree tree = core::ConfigTree::load_string(yaml, "eval.yaml");
-  core::ComponentSpec spec;
-  core::ConfigVisitor v = core::ConfigVisitor::reader(&tree, tree.root(), "");
-  v.component("eval", spec, "evaluator", "evaluator");
-  return evaluator_registry().build(spec);
+  return evaluator_registry().build(testing::read_component(yaml, "eval", "evaluator", "eval.yaml"));
 }
 
 TEST(Embed, NormalisedInOrderWithFlipAndModeRestored) {

@@ -21,13 +21,10 @@ using testing::tiny_vit;
 
 std::shared_ptr<FsfmObjective> build_fsfm(const std::string& extra, std::shared_ptr<models::VisionTransformer> vit) {
   testing::register_linked_components();
-  core::ConfigTree t = core::ConfigTree::load_string(
+  const core::ComponentSpec spec = testing::read_component(
       "objective: {type: fsfm, decoder: {width: 16, depth: 1, heads: 2}, projector_hidden: 32,"
-      " projection_dim: 16, predictor_hidden: 32, rep_decoder_depth: 1" + extra + "}\n", "f.yaml");
-  core::ComponentSpec spec;
-  auto v = core::ConfigVisitor::reader(&t, t.root(), "");
-  v.component("objective", spec, "objective", "objective");
-  v.finish();
+      " projection_dim: 16, predictor_hidden: 32, rep_decoder_depth: 1" + extra + "}\n",
+      "objective", "objective", "f.yaml");
   ObjectiveContext ctx;
   ctx.model = vit;
   return std::dynamic_pointer_cast<FsfmObjective>(objective_registry().build(spec, ctx));

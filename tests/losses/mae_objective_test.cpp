@@ -18,11 +18,7 @@ using testing::tiny_vit;
 
 std::shared_ptr<Objective> build(const std::string& yaml, std::shared_ptr<models::Backbone> model) {
   testing::register_linked_components();
-  core::ConfigTree t = core::ConfigTree::load_string(yaml, "obj.yaml");
-  core::ComponentSpec spec;
-  auto v = core::ConfigVisitor::reader(&t, t.root(), "");
-  v.component("objective", spec, "objective", "objective");
-  v.finish();
+  const core::ComponentSpec spec = testing::read_component(yaml, "objective", "objective", "obj.yaml");
   ObjectiveContext ctx;
   ctx.model = model;
   ctx.image_size = model->image_size();

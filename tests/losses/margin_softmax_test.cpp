@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "losses/margin_softmax.h"
 #include "losses/test_backbone.h"
+#include "test_support.h"
 
 namespace facerep::losses {
 namespace {
@@ -140,10 +141,8 @@ TEST(MarginSoftmax, BadLabelsAndShapesNameTheSamples) {
 }
 
 TEST(MarginSoftmax, RegistryAppliesPresetDefaultsAndOverrides) {
-  const core::ConfigTree tree = core::ConfigTree::load_string("objective: {type: cosface, scale: 30}\n", "x.yaml");
-  core::ComponentSpec spec;
-  core::ConfigVisitor v = core::ConfigVisitor::reader(&tree, tree.root(), "");
-  v.component("objective", spec, "objective", "objective");
+  const core::ComponentSpec spec =
+      testing::read_component("objective: {type: cosface, scale: 30}\n", "objective", "objective", "x.yaml");
   const auto& o = std::any_cast<const CosFaceOptions&>(spec.options);
   EXPECT_DOUBLE_EQ(o.scale, 30.0);
   EXPECT_DOUBLE_EQ(o.m3, 0.35);

@@ -7,6 +7,7 @@
 #include "losses/symmetry.h"
 #include "losses/test_backbone.h"
 #include "losses/weighted_sum.h"
+#include "test_support.h"
 
 namespace facerep::losses {
 namespace {
@@ -52,12 +53,9 @@ TEST(WeightedSum, AddsWeightedTotalsAndPrefixesTerms) {
 }
 
 TEST(WeightedSum, BuiltFromConfigMatchesItsPartsAndOwnsTheirParameters) {
-  const core::ConfigTree tree = core::ConfigTree::load_string(
+  const core::ComponentSpec spec = testing::read_component(
       "objective:\n  type: sum\n  terms: [{type: arcface, scale: 8}, {type: symface}]\n  weights: [1.0, 0.1]\n",
-      "x.yaml");
-  core::ComponentSpec spec;
-  core::ConfigVisitor v = core::ConfigVisitor::reader(&tree, tree.root(), "");
-  v.component("objective", spec, "objective", "objective");
+      "objective", "objective", "x.yaml");
   ObjectiveContext ctx;
   ctx.num_classes = 3;
   ctx.embedding_dim = 4;
@@ -87,12 +85,9 @@ TEST(WeightedSum, BuiltFromConfigMatchesItsPartsAndOwnsTheirParameters) {
 }
 
 TEST(WeightedSum, WeightCountMismatchIsAConfigError) {
-  const core::ConfigTree tree = core::ConfigTree::load_string(
-      "objective:\n  type: sum\n  terms: [{type: arcface}, {type: symface}]\n  weights: [1.0]\n", "x.yaml");
-  core::ComponentSpec spec;
-  core::ConfigVisitor v = core::ConfigVisitor::reader(&tree, tree.root(), "");
   try {
-    v.component("objective", spec, "objective", "objective");
+    testing::read_component("objective:\n  type: sum\n  terms: [{type: arcface}, {type: symface}]\n  weights: [1.0]\n",
+                            "objective", "objective", "x.yaml");
     FAIL() << "expected ConfigError";
   } catch (const core::ConfigError& e) {
     const std::string msg = e.what();

@@ -61,11 +61,7 @@ TEST(IResNet, OtherDepthsCountBlocks) {
 }
 
 TEST(IResNet, TinyForwardShapeAndGradientsReachStem) {
-  IResNetOptions o;
-  o.depth = 18;
-  o.width = 8;
-  o.image_size = 32;
-  o.embedding_size = 16;
+  IResNetOptions o = testing::tiny_iresnet_options();
   IResNet m(o);
   EXPECT_EQ(testing::shapes(m).at("fc.weight"), (Shape{16, 64 * 2 * 2}));  // fc follows the 2x2 map
   m.train();

@@ -6,7 +6,19 @@
 
 #include <torch/torch.h>
 
+#include "models/iresnet.h"
+
 namespace facerep::models::testing {
+
+// IResNet-18 at 8 channels, 32x32 input, 16-d embedding: the backbone tests' small IResNet.
+inline IResNetOptions tiny_iresnet_options() {
+  IResNetOptions o;
+  o.depth = 18;
+  o.width = 8;
+  o.image_size = 32;
+  o.embedding_size = 16;
+  return o;
+}
 
 inline int64_t count_parameters(const torch::nn::Module& m) {
   int64_t n = 0;

@@ -6,6 +6,7 @@
 
 #include "models/backbone.h"
 #include "models/iresnet.h"
+#include "models/model_test_util.h"
 #include "models/vit.h"
 #include "runtime/pretrained.h"
 #include "runtime/python_torch.h"
@@ -134,11 +135,7 @@ TEST(PretrainedOption, WeightsRoundTripThroughPythonBitExactly) {
 
 TEST(PretrainedOption, IResNetLoadsBatchNormStatisticsAndPrefixedKeys) {
   TempDir dir;
-  IResNetOptions o;
-  o.depth = 18;
-  o.width = 8;
-  o.image_size = 32;
-  o.embedding_size = 16;
+  IResNetOptions o = testing::tiny_iresnet_options();
   IResNet source(o);
   source.train();
   for (int i = 0; i < 3; ++i) source.forward(torch::randn({4, 3, 32, 32}));  // move running stats
@@ -186,11 +183,7 @@ TEST(PretrainedOption, IResNetForwardMatchesPythonFormulas) {
   FACEREP_SKIP_WITHOUT_PYTHON_TORCH();
   TempDir dir;
   torch::manual_seed(4);
-  IResNetOptions o;
-  o.depth = 18;
-  o.width = 8;
-  o.image_size = 32;
-  o.embedding_size = 16;
+  IResNetOptions o = testing::tiny_iresnet_options();
   IResNet m(o);
   m.train();
   for (int i = 0; i < 2; ++i) m.forward(torch::randn({4, 3, 32, 32}));  // non-trivial running stats
