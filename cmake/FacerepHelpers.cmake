@@ -57,7 +57,7 @@ endfunction()
 # src/<folder>/*.cpp. Headers are included as "folder/file.h" from src/.
 function(facerep_add_library folder)
   cmake_parse_arguments(ARG "TORCH_FREE" "" "DEPS" ${ARGN})
-  file(GLOB _srcs CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/${folder}/*.cpp)
+  file(GLOB_RECURSE _srcs CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/${folder}/*.cpp)
   set(_name facerep_${folder})
   add_library(${_name} STATIC ${_srcs})
   target_include_directories(${_name} PUBLIC ${CMAKE_SOURCE_DIR}/src)

@@ -2,10 +2,10 @@
 // as the real binary does.
 #include <gtest/gtest.h>
 
-#include "test_support.h"
+#include "cli/register_all.h"
 
 int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
-  facerep::testing::register_linked_components();
+  facerep::cli::register_all_components();
   return RUN_ALL_TESTS();
 }

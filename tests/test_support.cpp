@@ -85,4 +85,11 @@ core::ComponentSpec read_component(const std::string& yaml, const std::string& k
   return spec;
 }
 
+std::string find_file(const std::string& root, const std::string& name) {
+  std::error_code ec;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(root, ec))
+    if (e.path().filename() == name) return e.path().string();
+  return "";
+}
+
 }  // namespace facerep::testing

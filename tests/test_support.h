@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 
+#include "core/config_tree.h"
 #include "core/config_visit.h"
 
 namespace facerep::testing {
@@ -13,9 +14,6 @@ std::string source_dir();
 std::string binary_path();
 // ../shared/data from the project root ("" when absent).
 std::string shared_data_dir();
-
-// Registers the components of every layer linked into this test binary.
-void register_linked_components();
 
 // A fresh empty directory removed when the object dies.
 class TempDir {
@@ -44,6 +42,16 @@ std::string runtime_error_message(const std::function<void()>& f);
 // Throws core::ConfigError as config loading does.
 core::ComponentSpec read_component(const std::string& yaml, const std::string& key, const std::string& kind,
                                    const std::string& file = "test.yaml");
+
+// An options struct read from a YAML snippet as a config section would be (unknown keys rejected).
+template <class S>
+S read_options(const std::string& yaml, const std::string& file = "test.yaml") {
+  const core::ConfigTree tree = core::ConfigTree::load_string(yaml, file);
+  return core::read_options<S>(tree, tree.root(), "");
+}
+
+// The first file named `name` under `root` (searched recursively; "" when none).
+std::string find_file(const std::string& root, const std::string& name);
 
 // Runs a shell command, returning exit code; stdout+stderr captured into `output`.
 int run_command(const std::string& command, std::string* output);

@@ -4,7 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "data/bench_data.h"
+#include "data/tools/bench_data.h"
 
 namespace facerep::cli {
 

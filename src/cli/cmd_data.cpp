@@ -4,11 +4,11 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "core/error.h"
-#include "data/contact_sheet.h"
+#include "data/tools/contact_sheet.h"
 #include "data/dataset.h"
-#include "data/dataset_tools.h"
-#include "data/image_io.h"
-#include "data/source.h"
+#include "data/tools/dataset_tools.h"
+#include "data/formats/image_io.h"
+#include "data/sources/source.h"
 
 namespace facerep::cli {
 namespace {

@@ -1,7 +1,6 @@
 // facerep embed CHECKPOINT --data PATH --out FILE.csv [--flip] [--batch N] [--device D]
 // One CSV row per image: its path, then the L2-normalised embedding. Preprocessing comes from the
-// checkpoint: resize to the model's input size, then the training config's `normalize` transform
-// when it has one (else collation's default 0.5/0.5). Training augmentations are not applied.
+// config inside the checkpoint, through data/inference.h: exactly what the run's evaluators saw.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -10,13 +9,11 @@
 
 #include <unistd.h>
 
-#include <yaml-cpp/yaml.h>
-
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "core/config_tree.h"
 #include "core/error.h"
 #include "data/dataset.h"
+#include "data/inference.h"
 #include "eval/embed.h"
 #include "runtime/device.h"
 #include "trainers/checkpoint_model.h"
@@ -50,19 +47,6 @@ std::string list_for(const std::string& data, const fs::path& scratch) {
   for (const auto& p : images) out << (p.find_first_of(",\"") == std::string::npos ? p : "\"" + p + "\"") << "\n";
   if (!out) throw core::RuntimeError("embed: cannot write " + list.string());
   return list.string();
-}
-
-data::DatasetOptions embed_dataset(const std::string& list, int64_t image_size, const trainers::ExperimentConfig& cfg) {
-  YAML::Emitter y;
-  y << YAML::BeginMap << YAML::Key << "source" << YAML::Value << YAML::BeginMap << YAML::Key << "type" << YAML::Value
-    << "list" << YAML::Key << "path" << YAML::Value << list << YAML::EndMap << YAML::Key << "transforms" << YAML::Value
-    << YAML::BeginSeq << YAML::BeginMap << YAML::Key << "type" << YAML::Value << "resize" << YAML::Key << "size"
-    << YAML::Value << image_size << YAML::EndMap << YAML::EndSeq << YAML::EndMap;
-  const core::ConfigTree tree = core::ConfigTree::load_string(y.c_str(), "<facerep embed>");
-  auto options = core::read_options<data::DatasetOptions>(tree, tree.root(), "data");
-  for (const auto& t : cfg.data.train.transforms)
-    if (t.type == "normalize") options.transforms.push_back(t);
-  return options;
 }
 
 std::string csv_field(const std::string& s) {
@@ -108,7 +92,8 @@ int cmd_embed(int argc, char** argv) {
   data::SourceContext sc;
   sc.base_dir = fs::current_path().string();
   sc.seed = config.run.seed;
-  const auto dataset = data::Dataset::build(embed_dataset(list, model->image_size(), config), sc);
+  const auto dataset = data::build_inference_dataset(command_line_images("list", "path", list, "--data"),
+                                                     trainers::model_preprocessing(config, *model), sc);
   const eval::Embedded e = eval::embed_all(*model, *dataset, batch, args->count("flip") > 0, device);
 
   const std::string out_path = (*args)["out"].as<std::string>();

@@ -77,7 +77,7 @@ int cmd_eval(int argc, char** argv) {
     ctx.device = rs.device;
     ctx.seed = config.run.seed;
     ctx.base_dir = config.base_dir;
-    ctx.image_size = model->image_size();
+    ctx.preprocessing = trainers::model_preprocessing(ckpt_config, *model);
     ctx.out_dir = (fs::path(out_dir) / folders[i]).string();
     fs::create_directories(ctx.out_dir);
     torch::NoGradGuard no_grad;

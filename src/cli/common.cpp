@@ -3,6 +3,9 @@
 #include <filesystem>
 #include <iostream>
 
+#include <yaml-cpp/yaml.h>
+
+#include "core/config_visit.h"
 #include "core/error.h"
 
 namespace facerep::cli {
@@ -105,6 +108,16 @@ int not_available_yet(const std::string& command, const std::string& summary, in
   load_config(*args, options);
   std::cerr << "facerep: " << command << ": not available yet (it arrives with a later issue); nothing was run\n";
   return core::kExitUsage;
+}
+
+data::DatasetOptions command_line_images(const std::string& type, const std::string& key, const std::string& path,
+                                         const std::string& flag) {
+  YAML::Emitter y;
+  y << YAML::Flow << YAML::BeginMap << YAML::Key << "type" << YAML::Value << type << YAML::Key << key << YAML::Value
+    << std::filesystem::absolute(path).lexically_normal().string() << YAML::EndMap;
+  data::DatasetOptions options;
+  options.source = core::component_from_yaml("source", y.c_str(), flag);
+  return options;
 }
 
 }  // namespace facerep::cli

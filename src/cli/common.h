@@ -18,6 +18,7 @@
 #define CXXOPTS_VECTOR_DELIMITER '\0'
 #include <cxxopts.hpp>
 
+#include "data/data_options.h"
 #include "trainers/experiment_config.h"
 
 namespace facerep::cli {
@@ -52,5 +53,11 @@ using ActionFn = int (*)(int argc, char** argv);
 int not_available_yet(const std::string& command, const std::string& summary, int argc, char** argv);
 int dispatch_action(const std::string& command, const char* usage,
                     const std::vector<std::pair<std::string, ActionFn>>& actions, int argc, char** argv);
+
+// Dataset options over images named on the command line: a source `{type: <type>, <key>: <path>}`
+// (path made absolute), no transforms (data/inference.h supplies the model's preprocessing).
+// `flag` names the option in messages.
+data::DatasetOptions command_line_images(const std::string& type, const std::string& key, const std::string& path,
+                                         const std::string& flag);
 
 }  // namespace facerep::cli

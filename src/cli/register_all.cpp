@@ -1,17 +1,13 @@
 #include "cli/register_all.h"
 
 #include "data/register.h"
-#include "dist/register.h"
 #include "eval/register.h"
 #include "losses/register.h"
 #include "models/register.h"
-#include "runtime/register.h"
 #include "trainers/register.h"
 
 namespace facerep::cli {
 void register_all_components() {
-  runtime::register_components();
-  dist::register_components();
   data::register_components();
   models::register_components();
   losses::register_components();

@@ -129,26 +129,32 @@ ComponentSpec ConfigVisitor::read_component(const YAML::Node& node, const std::s
     fail(key_path, std::string("expected a mapping with 'type:', got ") + describe(node));
   }
   spec.raw = YAML::Clone(node.IsMap() ? node : body);
-  if (const ComponentKind* registry = find_component_kind(kind)) {
-    const auto names = registry->names();
-    if (std::find(names.begin(), names.end(), spec.type) == names.end()) {
-      std::string msg = std::string("unknown ") + kind + " type '" + spec.type + "'";
-      const std::string near = nearest_name(spec.type, names);
-      if (!near.empty()) msg += " (did you mean " + near + "?)";
-      msg += "; known: " + join_names(names);
-      fail(join_key(key_path, "type"), msg);
-    }
-    ConfigVisitor sub = reader(tree_, body, key_path);
-    sub.seen_.push_back("type");
-    spec.options = registry->visit_options(spec.type, std::any(), sub);
-    sub.finish();
+  const ComponentKind* registry = find_component_kind(kind);
+  if (!registry)
+    fail(key_path, std::string("no ") + kind +
+                       " components are registered (the program did not call its registration list, "
+                       "cli::register_all_components())");
+  const auto names = registry->names();
+  if (std::find(names.begin(), names.end(), spec.type) == names.end()) {
+    std::string msg = std::string("unknown ") + kind + " type '" + spec.type + "'";
+    const std::string near = nearest_name(spec.type, names);
+    if (!near.empty()) msg += " (did you mean " + near + "?)";
+    msg += "; known: " + join_names(names);
+    fail(join_key(key_path, "type"), msg);
   }
+  ConfigVisitor sub = reader(tree_, body, key_path);
+  sub.seen_.push_back("type");
+  spec.options = registry->visit_options(spec.type, std::any(), sub);
+  sub.finish();
   return spec;
 }
 
 YAML::Node ConfigVisitor::write_component(const ComponentSpec& spec, const char* kind) const {
+  // What is written is what builds the component: the parsed options, never the raw YAML.
   const ComponentKind* registry = find_component_kind(kind);
-  if (!registry || !spec.options.has_value()) return YAML::Clone(spec.raw);
+  if (!registry || !spec.options.has_value())
+    throw RuntimeError(spec.path + ": " + kind + " '" + spec.type +
+                       "' has no parsed options to write (it was not read through the registry)");
   ConfigVisitor sub = writer(spec.path);
   sub.out_["type"] = spec.type;
   registry->visit_options(spec.type, spec.options, sub);
@@ -222,6 +228,16 @@ void ConfigVisitor::components(const char* key, std::vector<ComponentSpec>& spec
     docs_->push_back({key_path, std::string("list of ") + kind, "[]", help, ""});
     document_kind(key_path + "[]", kind);
   }
+}
+
+ComponentSpec component_from_yaml(const std::string& kind, const std::string& yaml, const std::string& origin) {
+  const ConfigTree tree = ConfigTree::load_string("component: " + yaml + "\n", origin);
+  ConfigVisitor v = ConfigVisitor::reader(&tree, tree.root(), "");
+  ComponentSpec spec;
+  v.component("component", spec, kind.c_str(), "");
+  v.finish();
+  spec.path = origin;
+  return spec;
 }
 
 }  // namespace facerep::core

@@ -26,13 +26,15 @@
 
 namespace facerep::core {
 
-// A polymorphic component chosen by `type:` (a model, an objective, a transform...). Its options
-// are parsed by the registry of its kind as soon as that kind is registered.
+// A polymorphic component chosen by `type:` (a model, an objective, a transform...). Reading it
+// parses its options with the registry of its kind, so an unknown type, an unknown key or an
+// unregistered kind is an error at once; the parsed options are what builds the component and
+// what the resolved config.yaml shows.
 struct ComponentSpec {
   std::string type;
   std::string path;  // key path in the config, for messages
-  std::any options;  // the parsed options struct (empty if the kind was not registered)
-  YAML::Node raw;    // the YAML it was read from (a clone)
+  std::any options;  // the parsed options struct
+  YAML::Node raw;    // the YAML it was read from (a clone), for messages only
 
   bool empty() const { return type.empty(); }
 };
@@ -345,4 +347,11 @@ Check<T>& Check<T>::non_empty() {
   return *this;
 }
 
+}  // namespace facerep::core
+
+namespace facerep::core {
+// A component of `kind` written in YAML by the program itself (a default transform, a mask a
+// command-line flag asks for), read exactly as a config file's would be: unknown types and
+// keys are errors. `origin` names where it came from in messages (e.g. "--mask").
+ComponentSpec component_from_yaml(const std::string& kind, const std::string& yaml, const std::string& origin);
 }  // namespace facerep::core

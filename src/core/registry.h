@@ -33,28 +33,36 @@ class Registry : public ComponentKind {
       return o;
     };
     e.build = [build](const std::any& o, Args... args) -> Product {
-      return build(std::any_cast<const Options&>(o), std::forward<Args>(args)...);
+      const Options* options = std::any_cast<Options>(&o);
+      if (!options) return nullptr;  // parsed by another entry: reported by build()
+      return build(*options, std::forward<Args>(args)...);
     };
     entries_[name] = std::move(e);
   }
 
   bool contains(const std::string& name) const { return entries_.count(name) > 0; }
 
-  // Builds from a spec parsed by ConfigVisitor::component(); options default when absent.
+  // Builds from a spec read by ConfigVisitor::component(), with exactly the options it parsed.
+  // A spec that was never parsed (options empty) or was parsed for another type is an error:
+  // building from defaults would run something other than what config.yaml says.
   Product build(const ComponentSpec& spec, Args... args) const {
     const Entry& e = entry(spec.type, spec.path);
-    std::any options = spec.options;
-    if (!options.has_value()) {
-      ConfigVisitor v = ConfigVisitor::reader(nullptr, YAML::Node(), spec.path);
-      options = e.visit(std::any(), v);
-    }
-    return e.build(options, std::forward<Args>(args)...);
+    if (!spec.options.has_value())
+      throw ConfigError(SourceLoc{}, spec.path,
+                        kind_ + " '" + spec.type + "' was not read through the " + kind_ + " registry (no parsed options)");
+    Product p = e.build(spec.options, std::forward<Args>(args)...);
+    if (!p)
+      throw ConfigError(SourceLoc{}, spec.path, kind_ + " '" + spec.type + "': its options were parsed for another type");
+    return p;
   }
 
   // Builds `name` with its default options (tests, tools).
   Product build_default(const std::string& name, Args... args) const {
     ComponentSpec spec;
     spec.type = name;
+    spec.path = kind_ + " '" + name + "'";
+    ConfigVisitor v = ConfigVisitor::reader(nullptr, YAML::Node(), spec.path);
+    spec.options = entry(name, spec.path).visit(std::any(), v);
     return build(spec, std::forward<Args>(args)...);
   }
 

@@ -3,7 +3,7 @@
 #include <torch/torch.h>
 
 #include "core/error.h"
-#include "data/transform_normalize.h"
+#include "data/transforms/normalize.h"
 
 namespace facerep::data {
 

@@ -2,9 +2,9 @@
 
 #include "core/error.h"
 #include "core/logging.h"
-#include "data/image_io.h"
-#include "data/roi_decode.h"
-#include "data/transform_normalize.h"
+#include "data/formats/image_io.h"
+#include "data/formats/roi_decode.h"
+#include "data/transforms/normalize.h"
 
 namespace facerep::data {
 

@@ -12,8 +12,8 @@
 
 #include "data/data_options.h"
 #include "data/sample.h"
-#include "data/source.h"
-#include "data/transform.h"
+#include "data/sources/source.h"
+#include "data/transforms/transform.h"
 
 namespace facerep::data {
 

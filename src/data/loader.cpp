@@ -45,9 +45,10 @@ Loader::Loader(std::shared_ptr<Dataset> dataset, const LoaderOptions& options, i
   ctx.seed = seed;
   ctx.rank = rank;
   ctx.world_size = world_size;
-  core::ComponentSpec spec = options_.sampler;
-  if (spec.empty()) spec.type = "shuffle";
-  if (spec.path.empty()) spec.path = "data.loader.sampler";
+  // Options built in code (not read from a config) leave the sampler unset: the config's default.
+  const core::ComponentSpec spec = options_.sampler.empty()
+                                       ? core::component_from_yaml("sampler", "{type: shuffle}", "data.loader.sampler")
+                                       : options_.sampler;
   sampler_ = sampler_registry().build(spec, ctx);
   batches_per_epoch_ = sampler_->batches_per_epoch();
   if (batches_per_epoch_ < 1)

@@ -21,7 +21,7 @@
 #include "data/batch.h"
 #include "data/data_options.h"
 #include "data/dataset.h"
-#include "data/sampler.h"
+#include "data/samplers/sampler.h"
 
 namespace facerep::data {
 

@@ -10,8 +10,7 @@
 
 namespace facerep::eval {
 
-// The dataset of an evaluator. When `options.transforms` is empty, evaluation uses
-// `resize` to ctx.image_size (collation then normalises with mean = std = 0.5).
+// The dataset of an evaluator, prepared as ctx.preprocessing says (data/inference.h).
 std::shared_ptr<data::Dataset> build_eval_dataset(data::DatasetOptions options, const EvalContext& ctx);
 
 // `path` against `base_dir` unless absolute or base_dir is empty.

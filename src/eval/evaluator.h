@@ -11,6 +11,7 @@
 
 #include "core/config_visit.h"
 #include "core/registry.h"
+#include "data/inference.h"
 #include "models/backbone.h"
 
 namespace facerep::losses {
@@ -25,7 +26,8 @@ struct EvalContext {
   int64_t step = 0;
   uint64_t seed = 0;
   std::string base_dir;      // relative data paths resolve against this
-  int64_t image_size = 112;  // model input size
+  // How images are prepared for the model (data/inference.h): from its training config.
+  data::InferencePreprocessing preprocessing;
   // The objective the model was trained with (its decoder, for reconstruction evaluators); set
   // during training and by `facerep eval` for evaluators that need_objective().
   losses::Objective* objective = nullptr;

@@ -17,7 +17,7 @@ namespace facerep::eval {
 
 EvalResult ReconstructionEvaluator::evaluate(models::Backbone& model, const EvalContext& ctx) {
   const std::string name = eval_name(options_.name, "reconstruction");
-  auto* reconstructor = dynamic_cast<losses::MaskedReconstructor*>(ctx.objective);
+  losses::MaskedReconstructor* reconstructor = ctx.objective ? ctx.objective->masked_reconstructor() : nullptr;
   if (!reconstructor)
     throw core::ConfigError("eval " + name + ": needs the masked-autoencoder objective (mae or fsfm) the model " +
                             "was trained with; " + (ctx.objective ? "this objective cannot reconstruct" : "none was given"));
@@ -43,9 +43,7 @@ EvalResult ReconstructionEvaluator::evaluate(models::Backbone& model, const Eval
       const MaeVizImages rows = reconstruction_images(model, r, batch.images, reconstructor->norm_pix_loss(),
                                                       dataset->normalization());
       const int64_t n = std::min<int64_t>(options_.grid_samples, batch.size());
-      const MaeVizImages first{rows.original.slice(0, 0, n), rows.masked.slice(0, 0, n),
-                               rows.reconstruction.slice(0, 0, n)};
-      write_png(mae_grid({first}, {"step " + std::to_string(ctx.step)}),
+      write_png(mae_grid({rows.first(n)}, {"step " + std::to_string(ctx.step)}),
                 (std::filesystem::path(ctx.out_dir) / "reconstruction.png").string());
     }
   }

@@ -1,6 +1,5 @@
 #include "eval/viz_mae.h"
 
-#include <cmath>
 #include <filesystem>
 
 #include <ATen/ATen.h>
@@ -10,34 +9,13 @@
 
 #include "core/error.h"
 #include "data/batch.h"
-#include "data/masking.h"
-#include "data/transform_normalize.h"
+#include "data/transforms/normalize.h"
 #include "losses/mae_core.h"
-#include "models/vit.h"
+#include "losses/reconstruction.h"
+#include "models/masked_encoder.h"
 
 namespace facerep::eval {
 namespace {
-
-// [B,N,p*p*C] <-> [B,C,H,W], MAE's (row, column, channel) patch layout.
-at::Tensor to_patches(const at::Tensor& x, int64_t p) {
-  const int64_t b = x.size(0), c = x.size(1), g = x.size(2) / p;
-  return x.reshape({b, c, g, p, g, p}).permute({0, 2, 4, 3, 5, 1}).reshape({b, g * g, p * p * c});
-}
-at::Tensor from_patches(const at::Tensor& x, int64_t p, int64_t c) {
-  const int64_t b = x.size(0), g = static_cast<int64_t>(std::llround(std::sqrt(x.size(1))));
-  return x.reshape({b, g, g, p, p, c}).permute({0, 5, 1, 3, 2, 4}).reshape({b, c, g * p, g * p});
-}
-
-at::Tensor to_uint8(const at::Tensor& normalised, const std::vector<double>& mean,
-                    const std::vector<double>& std) {
-  at::Tensor x = normalised.to(at::kCPU, at::kFloat).clone();
-  for (int64_t c = 0; c < x.size(1); ++c) {
-    const double m = mean.size() == 1 ? mean[0] : mean.at(c), s = std.size() == 1 ? std[0] : std.at(c);
-    x.select(1, c).mul_(s).add_(m);
-  }
-  x = (x * 255.0).round().clamp(0, 255).to(at::kByte);
-  return x.size(1) == 1 ? x.repeat({1, 3, 1, 1}) : x;
-}
 
 cv::Mat to_bgr(const at::Tensor& rgb_chw) {
   const at::Tensor hwc = rgb_chw.permute({1, 2, 0}).contiguous();
@@ -49,26 +27,23 @@ cv::Mat to_bgr(const at::Tensor& rgb_chw) {
 
 }  // namespace
 
+MaeVizImages MaeVizImages::first(int64_t n) const {
+  return {original.slice(0, 0, n), masked.slice(0, 0, n), reconstruction.slice(0, 0, n)};
+}
+
 MaeVizImages mae_viz_images(const MaeVizInput& in) {
   const at::Tensor images = in.images.to(at::kCPU, at::kFloat);
-  const int64_t c = images.size(1), p = in.patch;
-  const at::Tensor target = to_patches(images, p);
-  at::Tensor pred = in.pred.to(at::kCPU, at::kFloat);
-  if (in.norm_pix) {
-    // The decoder predicts (x - mean) / sqrt(var + eps) per patch: undo with the true statistics.
-    const at::Tensor mean = target.mean(-1, true);
-    const at::Tensor var = target.var(-1, /*unbiased=*/true, /*keepdim=*/true);
-    pred = pred * (var + 1e-6).sqrt() + mean;
-  }
+  const models::PatchLayout& layout = in.layout;
+  const at::Tensor patches = layout.patchify(images);
+  const at::Tensor pred = losses::targets_to_pixels(in.pred.to(at::kCPU, at::kFloat), images, layout, in.norm_pix);
   const at::Tensor removed = in.mask.to(at::kCPU, at::kFloat).unsqueeze(-1);
   MaeVizImages out;
-  out.original = to_uint8(images, in.mean, in.std);
-  const at::Tensor masked = from_patches(target * (1 - removed), p, c);
-  out.masked = to_uint8(masked, in.mean, in.std);
+  out.original = data::denormalize_to_uint8(images, in.normalization);
   // Removed patches: mid-grey in the displayed image.
-  const at::Tensor shown_mask = from_patches(removed.expand_as(target), p, c).select(1, 0).unsqueeze(1);
-  out.masked = at::where(shown_mask.expand_as(out.masked) > 0, at::full_like(out.masked, 128), out.masked);
-  out.reconstruction = to_uint8(from_patches(target * (1 - removed) + pred * removed, p, c), in.mean, in.std);
+  const at::Tensor shown_mask = layout.patch_map(in.mask.to(at::kCPU, at::kFloat)) > 0;
+  out.masked = at::where(shown_mask.expand_as(out.original), at::full_like(out.original, 128), out.original);
+  out.reconstruction = data::denormalize_to_uint8(layout.unpatchify(patches * (1 - removed) + pred * removed),
+                                                  in.normalization);
   return out;
 }
 
@@ -107,9 +82,10 @@ void write_png(const cv::Mat& grid, const std::string& path) {
 }
 
 losses::MaeReconstruction reconstruct_masked(models::Backbone& model, losses::MaskedReconstructor& reconstructor,
-                                             const data::Batch& batch, const data::Masker& masker, uint64_t seed) {
+                                             const data::Batch& batch, const losses::Masker& masker, uint64_t seed) {
   at::Generator gen = at::detail::createCPUGenerator(seed);
-  const data::PatchMask mask = masker.make(batch, losses::patch_grid(losses::as_vit(model, "reconstruction")), gen);
+  const models::MaskedEncoder& encoder = models::require_masked_encoder(model, "reconstruction");
+  const losses::PatchMask mask = masker.make(batch, encoder.patch_layout(), gen);
   return reconstructor.reconstruct(model, batch.images, mask);
 }
 
@@ -120,10 +96,9 @@ MaeVizImages reconstruction_images(models::Backbone& model, const losses::MaeRec
   in.images = images;
   in.pred = r.pred;
   in.mask = r.mask.mask;
-  in.patch = losses::as_vit(model, "reconstruction").patch_size();
+  in.layout = models::require_masked_encoder(model, "reconstruction").patch_layout();
   in.norm_pix = norm_pix;
-  in.mean = normalization.mean;
-  in.std = normalization.std;
+  in.normalization = normalization;
   return mae_viz_images(in);
 }
 

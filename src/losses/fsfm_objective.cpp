@@ -12,13 +12,13 @@
 namespace facerep::losses {
 
 FsfmObjective::FsfmObjective(const FsfmOptions& o, const ObjectiveContext& ctx) : options_(o) {
-  auto vit = require_vit(ctx, "fsfm");
-  grid_ = patch_grid(*vit);
-  masker_ = build_masker(o.mask, *vit);
-  decoder_ = std::make_unique<models::MaeDecoder>(*this, o.decoder, vit->width(), grid_.grid,
-                                                  grid_.patch_size, vit->in_channels());
-  const int64_t width = vit->width(), heads = vit->options().resolved_heads();
-  const double mlp_ratio = vit->options().mlp_ratio;
+  models::MaskedEncoder& encoder = require_masked_encoder(ctx, "fsfm");
+  layout_ = encoder.patch_layout();
+  const models::TokenSpec tokens = encoder.token_spec();
+  masker_ = build_masker(o.mask, layout_);
+  decoder_ = std::make_unique<models::MaeDecoder>(*this, o.decoder, tokens.width, layout_);
+  const int64_t width = tokens.width, heads = tokens.heads;
+  const double mlp_ratio = tokens.mlp_ratio;
   rep_decoder_ = register_module("rep_decoder",
                                  models::RepDecoder(width, heads, o.rep_decoder_depth, mlp_ratio));
   projector_ = register_module("projector",
@@ -27,7 +27,7 @@ FsfmObjective::FsfmObjective(const FsfmOptions& o, const ObjectiveContext& ctx) 
       "predictor", models::MlpHead(o.projection_dim, o.predictor_hidden, o.projection_dim));
 
   // The target starts as an exact copy of the online branch.
-  target_encoder_ = register_module("target_encoder", models::frozen_vit_copy(*vit));
+  target_encoder_ = register_module("target_encoder", encoder.frozen_copy());
   target_rep_decoder_ = register_module(
       "target_rep_decoder", models::RepDecoder(width, heads, o.rep_decoder_depth, mlp_ratio));
   models::copy_into_frozen(*rep_decoder_, *target_rep_decoder_);
@@ -42,13 +42,13 @@ double FsfmObjective::momentum_at(int64_t step, int64_t total) const {
 }
 
 MaeReconstruction FsfmObjective::reconstruct(models::Backbone& model, const at::Tensor& images,
-                                             const data::PatchMask& mask) {
-  return mae_reconstruct(as_vit(model, "fsfm"), *decoder_, images, mask, options_.norm_pix_loss);
+                                             const PatchMask& mask) {
+  return mae_reconstruct(models::require_masked_encoder(model, "objective 'fsfm'"), *decoder_, images, mask, options_.norm_pix_loss);
 }
 
 LossOutput FsfmObjective::compute(models::Backbone& model, const data::Batch& batch,
                                   StepContext& ctx) {
-  const data::PatchMask mask = masker_->make(batch, grid_, ctx.generator);
+  const PatchMask mask = masker_->make(batch, layout_, ctx.generator);
   MaeReconstruction r = reconstruct(model, batch.images, mask);
   LossOutput out;
   at::Tensor total = r.loss;
@@ -68,7 +68,7 @@ LossOutput FsfmObjective::compute(models::Backbone& model, const data::Batch& ba
     const bool second = options_.target_view == "second" && batch.views.size() > 1;
     const at::Tensor view = second ? batch.views[1] : batch.images;
     target = target_projector_->forward(
-        target_rep_decoder_->forward(target_encoder_->forward_tokens(view)));
+        target_rep_decoder_->forward(target_encoder_->masked_encoder()->forward_tokens(view)));
   }
   const at::Tensor instance = instance_loss(options_.instance_loss, online, target, options_.temperature);
   const double instance_value = instance.item<double>();
@@ -87,7 +87,7 @@ LossOutput FsfmObjective::compute(models::Backbone& model, const data::Batch& ba
 void FsfmObjective::after_step(models::Backbone& model, const StepContext& ctx) {
   // ctx.step counts the steps taken before this one: the update after step s uses m(s + 1).
   const double m = momentum_at(ctx.step + 1, ctx.total_steps);
-  models::ema_update(*target_encoder_, as_vit(model, "fsfm"), m);
+  models::ema_update(*target_encoder_, model, m);
   models::ema_update(*target_rep_decoder_, *rep_decoder_, m);
   models::ema_update(*target_projector_, *projector_, m);
 }

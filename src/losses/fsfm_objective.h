@@ -20,7 +20,6 @@
 #include "losses/objective.h"
 #include "models/fsfm_heads.h"
 #include "models/mae_decoder.h"
-#include "models/vit.h"
 
 namespace facerep::losses {
 
@@ -71,20 +70,21 @@ class FsfmObjective : public Objective, public MaskedReconstructor {
   DataNeeds needs() const override;
 
   MaeReconstruction reconstruct(models::Backbone& model, const at::Tensor& images,
-                                const data::PatchMask& mask) override;
+                                const PatchMask& mask) override;
   bool norm_pix_loss() const override { return options_.norm_pix_loss; }
-  const data::Masker& masker() const override { return *masker_; }
+  const Masker& masker() const override { return *masker_; }
+  MaskedReconstructor* masked_reconstructor() override { return this; }
 
   double momentum_at(int64_t step, int64_t total) const;
 
  private:
   FsfmOptions options_;
-  data::PatchGrid grid_;
-  std::shared_ptr<data::Masker> masker_;
+  models::PatchLayout layout_;
+  std::shared_ptr<Masker> masker_;
   std::unique_ptr<models::MaeDecoder> decoder_;
   models::RepDecoder rep_decoder_{nullptr};
   models::MlpHead projector_{nullptr}, predictor_{nullptr};
-  std::shared_ptr<models::VisionTransformer> target_encoder_;
+  std::shared_ptr<models::Backbone> target_encoder_;  // a frozen copy of the encoder
   models::RepDecoder target_rep_decoder_{nullptr};
   models::MlpHead target_projector_{nullptr};
   at::Tensor instance_skipped_;

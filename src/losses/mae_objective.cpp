@@ -6,21 +6,21 @@ namespace facerep::losses {
 
 MaeObjective::MaeObjective(const MaeOptions& options, const ObjectiveContext& ctx)
     : options_(options) {
-  auto vit = require_vit(ctx, "mae");
-  grid_ = patch_grid(*vit);
-  masker_ = build_masker(options.mask, *vit);
-  decoder_ = std::make_unique<models::MaeDecoder>(*this, options.decoder, vit->width(), grid_.grid,
-                                                  grid_.patch_size, vit->in_channels());
+  models::MaskedEncoder& encoder = require_masked_encoder(ctx, "mae");
+  layout_ = encoder.patch_layout();
+  const models::TokenSpec tokens = encoder.token_spec();
+  masker_ = build_masker(options.mask, layout_);
+  decoder_ = std::make_unique<models::MaeDecoder>(*this, options.decoder, tokens.width, layout_);
 }
 
 MaeReconstruction MaeObjective::reconstruct(models::Backbone& model, const at::Tensor& images,
-                                            const data::PatchMask& mask) {
-  return mae_reconstruct(as_vit(model, "mae"), *decoder_, images, mask, options_.norm_pix_loss);
+                                            const PatchMask& mask) {
+  return mae_reconstruct(models::require_masked_encoder(model, "objective 'mae'"), *decoder_, images, mask, options_.norm_pix_loss);
 }
 
 LossOutput MaeObjective::compute(models::Backbone& model, const data::Batch& batch,
                                  StepContext& ctx) {
-  const data::PatchMask mask = masker_->make(batch, grid_, ctx.generator);
+  const PatchMask mask = masker_->make(batch, layout_, ctx.generator);
   MaeReconstruction r = reconstruct(model, batch.images, mask);
   LossOutput out;
   out.total = r.loss;

@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "core/config_visit.h"
-#include "data/masking.h"
+#include "losses/masking/masker.h"
 #include "losses/mae_core.h"
 #include "losses/objective.h"
 #include "models/mae_decoder.h"
@@ -34,14 +34,15 @@ class MaeObjective : public Objective, public MaskedReconstructor {
   DataNeeds needs() const override;
 
   MaeReconstruction reconstruct(models::Backbone& model, const at::Tensor& images,
-                                const data::PatchMask& mask) override;
+                                const PatchMask& mask) override;
   bool norm_pix_loss() const override { return options_.norm_pix_loss; }
-  const data::Masker& masker() const override { return *masker_; }
+  const Masker& masker() const override { return *masker_; }
+  MaskedReconstructor* masked_reconstructor() override { return this; }
 
  private:
   MaeOptions options_;
-  data::PatchGrid grid_;
-  std::shared_ptr<data::Masker> masker_;
+  models::PatchLayout layout_;
+  std::shared_ptr<Masker> masker_;
   std::unique_ptr<models::MaeDecoder> decoder_;
 };
 

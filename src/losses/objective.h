@@ -49,12 +49,17 @@ struct ObjectiveContext {
   std::shared_ptr<models::Backbone> model;  // e.g. for building an EMA teacher
 };
 
+class MaskedReconstructor;
+
 class Objective : public torch::nn::Module {
  public:
   virtual LossOutput compute(models::Backbone& model, const data::Batch& batch, StepContext& ctx) = 0;
   // Called after each optimizer step (EMA teacher update, momentum schedules).
   virtual void after_step(models::Backbone& model, const StepContext& ctx) {}
   virtual DataNeeds needs() const { return {}; }
+  // Capability: objectives with a pixel decoder (mae, fsfm) reconstruct masked images for
+  // evaluators and pictures; nullptr for the others.
+  virtual MaskedReconstructor* masked_reconstructor() { return nullptr; }
 };
 
 using ObjectiveRegistry = core::Registry<Objective, const ObjectiveContext&>;

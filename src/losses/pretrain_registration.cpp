@@ -1,4 +1,4 @@
-#include "data/masking.h"
+#include "losses/masking/masker.h"
 #include "losses/fsfm_objective.h"
 #include "losses/mae_objective.h"
 #include "losses/register.h"
@@ -6,7 +6,7 @@
 namespace facerep::losses {
 void register_pretrain_objectives() {
   // Maskers first: the objectives' `mask:` options are parsed by the masker registry.
-  data::register_maskers();
+  register_maskers();
   auto& r = objective_registry();
   r.add<MaeOptions>("mae", "masked autoencoder: ViT on visible patches, pixel loss on masked ones",
                     [](const MaeOptions& o, const ObjectiveContext& ctx) -> std::shared_ptr<Objective> {

@@ -6,3 +6,17 @@ ModelRegistry& model_registry() {
   return registry;
 }
 }  // namespace facerep::models
+
+#include "core/error.h"
+#include "models/masked_encoder.h"
+
+namespace facerep::models {
+MaskedEncoder& require_masked_encoder(Backbone& model, const std::string& who) {
+  MaskedEncoder* encoder = model.masked_encoder();
+  if (!encoder)
+    throw core::ConfigError("model.type: " + who +
+                            " needs a model that encodes visible patches (a masked encoder, e.g. model: {type: vit}); "
+                            "this model does not");
+  return *encoder;
+}
+}  // namespace facerep::models

@@ -12,6 +12,8 @@
 
 namespace facerep::models {
 
+class MaskedEncoder;
+
 class Backbone : public torch::nn::Module {
  public:
   // images: [B,C,H,W] float, normalised. Returns [B,D] embeddings (not L2-normalised).
@@ -25,6 +27,9 @@ class Backbone : public torch::nn::Module {
   // Depth index of a parameter for layer-wise LR decay: 0 = stem/embeddings, num_layers()+1 = head.
   virtual int64_t layer_id(const std::string& param_name) const { return num_layers() + 1; }
   virtual int64_t num_layers() const { return 0; }
+  // Capabilities: what the model can do beyond embedding, asked for by interface rather than by
+  // concrete class. nullptr when it cannot.
+  virtual MaskedEncoder* masked_encoder() { return nullptr; }
 };
 
 using ModelRegistry = core::Registry<Backbone>;

@@ -59,16 +59,4 @@ double cosine_momentum(double m0, int64_t step, int64_t total) {
   return 1.0 - (1.0 - m0) * (std::cos(M_PI * progress) + 1.0) / 2.0;
 }
 
-std::shared_ptr<VisionTransformer> frozen_vit_copy(const VisionTransformer& src) {
-  VitOptions o = src.options();
-  o.pretrained = PretrainedOptions{};  // weights come from src, not from a file
-  o.drop_path = 0.0;                   // a teacher is never regularised
-  auto copy = std::make_shared<VisionTransformer>(o);
-  // Same device and dtype as the source before copying values.
-  const auto params = src.parameters();
-  if (!params.empty()) copy->to(params.front().device(), params.front().scalar_type());
-  copy_into_frozen(src, *copy);
-  return copy;
-}
-
 }  // namespace facerep::models

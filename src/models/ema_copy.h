@@ -7,8 +7,6 @@
 
 #include <torch/nn/module.h>
 
-#include "models/vit.h"
-
 namespace facerep::models {
 
 // Copies every parameter and buffer of `src` into `dst` (same names and shapes, else throws
@@ -21,9 +19,5 @@ void ema_update(torch::nn::Module& target, const torch::nn::Module& online, doub
 // BYOL's cosine momentum schedule: m = 1 - (1 - m0) * (cos(pi * step / total) + 1) / 2, rising
 // from m0 at step 0 to 1 at step total (clamped beyond).
 double cosine_momentum(double m0, int64_t step, int64_t total);
-
-// A new ViT with `src`'s architecture (no pretrained loading, no drop-path) holding its weights,
-// frozen.
-std::shared_ptr<VisionTransformer> frozen_vit_copy(const VisionTransformer& src);
 
 }  // namespace facerep::models

@@ -17,9 +17,14 @@ torch::nn::Linear xavier_linear(int64_t in, int64_t out) {
 
 }  // namespace
 
-MaeDecoder::MaeDecoder(torch::nn::Module& owner, const MaeDecoderOptions& o,
-                       int64_t encoder_width, int64_t grid, int64_t patch, int64_t channels)
-    : grid_(grid) {
+MaeDecoder::MaeDecoder(torch::nn::Module& owner, const MaeDecoderOptions& o, int64_t encoder_width,
+                       const PatchLayout& layout)
+    : num_patches_(layout.num_patches()) {
+  // MAE's fixed 2D sin-cos table is defined on square grids.
+  if (!layout.square())
+    throw core::ConfigError("objective.decoder: the MAE decoder needs a square patch grid, the encoder has " +
+                            layout.text());
+  const int64_t grid = layout.grid_h;
   embed_ = owner.register_module("decoder_embed", xavier_linear(encoder_width, o.width));
   mask_token_ = owner.register_parameter("mask_token", torch::randn({1, 1, o.width}) * 0.02);
   // Fixed sin-cos table, as in MAE (a frozen Parameter there; a buffer here, same state name).
@@ -32,15 +37,15 @@ MaeDecoder::MaeDecoder(torch::nn::Module& owner, const MaeDecoderOptions& o,
   }
   norm_ = owner.register_module(
       "decoder_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({o.width}).eps(1e-6)));
-  pred_ = owner.register_module("decoder_pred", xavier_linear(o.width, patch * patch * channels));
+  pred_ = owner.register_module("decoder_pred", xavier_linear(o.width, layout.patch_dim()));
 }
 
 at::Tensor MaeDecoder::forward(const at::Tensor& latent, const at::Tensor& ids_restore) {
   FACEREP_CHECK(latent.dim() == 3 && ids_restore.dim() == 2 && latent.size(0) == ids_restore.size(0),
                 "mae decoder: expected latent [B,1+K,D] and ids_restore [B,N]");
-  FACEREP_CHECK(ids_restore.size(1) == grid_ * grid_,
+  FACEREP_CHECK(ids_restore.size(1) == num_patches_,
                 "mae decoder: ids_restore covers " + std::to_string(ids_restore.size(1)) +
-                    " patches, the decoder " + std::to_string(grid_ * grid_));
+                    " patches, the decoder " + std::to_string(num_patches_));
   at::Tensor x = embed_->forward(latent);
   const int64_t b = x.size(0), n = ids_restore.size(1), d = x.size(2);
   const at::Tensor mask_tokens = mask_token_.to(x.scalar_type()).expand({b, n + 1 - x.size(1), d});

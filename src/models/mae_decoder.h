@@ -15,6 +15,7 @@
 #include <torch/nn/modules/normalization.h>
 
 #include "core/config_visit.h"
+#include "models/patch_layout.h"
 #include "models/vit.h"
 
 namespace facerep::models {
@@ -39,19 +40,19 @@ struct MaeDecoderOptions {
 
 class MaeDecoder {
  public:
-  // Registers the decoder's parameters on `owner`. `encoder_width` is the ViT's token width;
-  // `grid` patches per side; each patch predicts patch*patch*channels values.
+  // Registers the decoder's parameters on `owner`. `encoder_width` is the encoder's token width;
+  // each patch of `layout` predicts layout.patch_dim() values. ConfigError for non-square grids.
   MaeDecoder(torch::nn::Module& owner, const MaeDecoderOptions& options, int64_t encoder_width,
-             int64_t grid, int64_t patch, int64_t channels);
+             const PatchLayout& layout);
 
   // latent: encoder output [B,1+K,D] (class token first, kept patches in ids_shuffle order);
   // ids_restore: [B,N]. Returns per-patch predictions [B,N,patch*patch*channels].
   at::Tensor forward(const at::Tensor& latent, const at::Tensor& ids_restore);
 
-  int64_t grid() const { return grid_; }
+  int64_t num_patches() const { return num_patches_; }
 
  private:
-  int64_t grid_;
+  int64_t num_patches_;
   torch::nn::Linear embed_{nullptr};
   at::Tensor mask_token_, pos_embed_;
   std::vector<VitBlock> blocks_;

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "core/error.h"
+#include "models/ema_copy.h"
 #include "models/pos_embed.h"
 #include "runtime/compat.h"
 
@@ -174,6 +175,27 @@ at::Tensor VisionTransformer::forward(const at::Tensor& images) {
     pooled = norm_->forward(x).select(1, 0);
   }
   return head_ ? head_->forward(pooled) : pooled;
+}
+
+PatchLayout VisionTransformer::patch_layout() const {
+  const int64_t grid = grid_size();
+  return {grid, grid, options_.patch, options_.in_channels};
+}
+
+TokenSpec VisionTransformer::token_spec() const {
+  return {width_, options_.resolved_heads(), options_.mlp_ratio};
+}
+
+std::shared_ptr<Backbone> VisionTransformer::frozen_copy() const {
+  VitOptions o = options_;
+  o.pretrained = PretrainedOptions{};  // weights come from this model, not from a file
+  o.drop_path = 0.0;                   // a teacher is never regularised
+  auto copy = std::make_shared<VisionTransformer>(o);
+  // Same device and dtype as the source before copying values.
+  const auto params = parameters();
+  if (!params.empty()) copy->to(params.front().device(), params.front().scalar_type());
+  copy_into_frozen(*this, *copy);
+  return copy;
 }
 
 }  // namespace facerep::models

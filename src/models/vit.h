@@ -14,6 +14,7 @@
 #include <torch/nn/modules/normalization.h>
 
 #include "models/backbone.h"
+#include "models/masked_encoder.h"
 #include "models/pretrained_options.h"
 
 namespace facerep::models {
@@ -87,7 +88,7 @@ class VitBlockImpl : public torch::nn::Module {
 };
 TORCH_MODULE(VitBlock);
 
-class VisionTransformer : public Backbone {
+class VisionTransformer : public Backbone, public MaskedEncoder {
  public:
   explicit VisionTransformer(const VitOptions& options);
 
@@ -100,6 +101,14 @@ class VisionTransformer : public Backbone {
   bool no_weight_decay(const std::string& param_name) const override;
   int64_t layer_id(const std::string& param_name) const override;
   int64_t num_layers() const override { return depth_; }
+  MaskedEncoder* masked_encoder() override { return this; }
+
+  // MaskedEncoder
+  PatchLayout patch_layout() const override;
+  TokenSpec token_spec() const override;
+  at::Tensor forward_visible(const at::Tensor& images, const at::Tensor& ids_keep) override;
+  at::Tensor forward_tokens(const at::Tensor& images) override;
+  std::shared_ptr<Backbone> frozen_copy() const override;
 
   int64_t patch_size() const { return options_.patch; }
   int64_t grid_size() const { return options_.image_size / options_.patch; }
@@ -109,12 +118,6 @@ class VisionTransformer : public Backbone {
 
   // [B,N,D] patch embeddings plus their position embeddings (no class token).
   at::Tensor patch_tokens(const at::Tensor& images);
-  // The encoder over the class token and the patches `ids_keep` ([B,K] int64 indices into the
-  // N patches, gathered after adding position embeddings, as MAE's forward_encoder does).
-  // Returns normed tokens [B,1+K,D], class token first.
-  at::Tensor forward_visible(const at::Tensor& images, const at::Tensor& ids_keep);
-  // All normed tokens [B,1+N,D].
-  at::Tensor forward_tokens(const at::Tensor& images);
 
  private:
   at::Tensor encode(const at::Tensor& patches);  // cls + patches -> blocks -> [B,1+K,D] (un-normed)

@@ -45,4 +45,8 @@ std::shared_ptr<losses::Objective> load_checkpoint_objective(const std::string& 
   return objective;
 }
 
+data::InferencePreprocessing model_preprocessing(const ExperimentConfig& config, const models::Backbone& model) {
+  return data::inference_preprocessing(config.data.train, model.image_size());
+}
+
 }  // namespace facerep::trainers

@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "data/inference.h"
 #include "losses/objective.h"
 #include "models/backbone.h"
 #include "trainers/experiment_config.h"
@@ -21,6 +22,10 @@ std::pair<std::shared_ptr<models::Backbone>, ExperimentConfig> load_checkpoint_m
 std::shared_ptr<losses::Objective> load_checkpoint_objective(const std::string& checkpoint_path,
                                                              const ExperimentConfig& config,
                                                              const std::shared_ptr<models::Backbone>& model);
+
+// How images are prepared for `model` trained under `config` (data/inference.h): the one
+// function training-time evaluators, `facerep eval`, `embed` and `viz` build it with.
+data::InferencePreprocessing model_preprocessing(const ExperimentConfig& config, const models::Backbone& model);
 
 // The config stored in a checkpoint (validated like a config file).
 ExperimentConfig checkpoint_config(const std::string& config_yaml, const std::string& checkpoint_path);

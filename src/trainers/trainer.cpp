@@ -14,6 +14,7 @@
 #include "runtime/memory_format.h"
 #include "runtime/run_setup.h"
 #include "trainers/batch_slice.h"
+#include "trainers/checkpoint_model.h"
 #include "trainers/loader_stream.h"
 #include "trainers/trainer_hooks.h"
 
@@ -281,6 +282,7 @@ std::vector<eval::EvalResult> Trainer::evaluate() {
     objective_->train();
   };
   const std::vector<std::string> eval_folders = eval::eval_folder_names(config_.eval);
+  const data::InferencePreprocessing preprocessing = model_preprocessing(config_, *model_);
   try {
     for (size_t i = 0; i < evaluators_.size(); ++i) {
       eval::EvalContext ctx;
@@ -288,7 +290,7 @@ std::vector<eval::EvalResult> Trainer::evaluate() {
       ctx.step = state_.step;
       ctx.seed = config_.run.seed;
       ctx.base_dir = config_.base_dir;
-      ctx.image_size = model_->image_size();
+      ctx.preprocessing = preprocessing;
       ctx.objective = objective_.get();
       if (!setup_.run_dir.empty()) {
         ctx.out_dir = (std::filesystem::path(setup_.run_dir) / "eval" /

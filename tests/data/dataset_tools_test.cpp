@@ -4,10 +4,10 @@
 
 #include "core/config_tree.h"
 #include "data/data_options.h"
-#include "data/dataset_tools.h"
-#include "data/face_align.h"
-#include "data/source_list.h"
-#include "data/source_packed.h"
+#include "data/tools/dataset_tools.h"
+#include "data/transforms/face_align.h"
+#include "data/sources/list.h"
+#include "data/sources/packed.h"
 #include "source_test_util.h"
 #include "test_support.h"
 
@@ -103,7 +103,6 @@ TEST(DatasetTools, OpenSourcePathRejectsUnknownKinds) {
 }
 
 TEST(SourceRegistry, BuildsEachTypeFromConfig) {
-  testing::register_linked_components();
   const auto build = [](const std::string& yaml, const std::string& base) {
     core::ConfigTree tree = core::ConfigTree::load_string(yaml, "cfg.yaml");
     DatasetOptions o = core::read_options<DatasetOptions>(tree, tree.root(), "");

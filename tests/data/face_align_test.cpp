@@ -4,7 +4,7 @@
 
 #include <opencv2/imgproc.hpp>
 
-#include "data/face_align.h"
+#include "data/transforms/face_align.h"
 #include "source_test_util.h"
 
 namespace facerep::data {

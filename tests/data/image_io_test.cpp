@@ -2,7 +2,7 @@
 
 #include <opencv2/core.hpp>
 
-#include "data/image_io.h"
+#include "data/formats/image_io.h"
 #include "source_test_util.h"
 #include "test_support.h"
 

@@ -13,8 +13,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "data/image_io.h"
-#include "data/jpeg_decode.h"
+#include "data/formats/image_io.h"
+#include "data/formats/jpeg_decode.h"
 #include "source_test_util.h"
 #include "test_support.h"
 

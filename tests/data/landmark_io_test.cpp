@@ -2,8 +2,8 @@
 
 #include <filesystem>
 
-#include "data/face_align.h"
-#include "data/landmark_io.h"
+#include "data/transforms/face_align.h"
+#include "data/formats/landmark_io.h"
 #include "source_test_util.h"
 #include "test_support.h"
 

@@ -4,9 +4,9 @@
 
 #include <opencv2/core.hpp>
 
-#include "data/packed_format.h"
-#include "data/source_packed.h"
-#include "data/synthetic_face.h"
+#include "data/formats/packed_format.h"
+#include "data/sources/packed.h"
+#include "data/synthetic/face.h"
 #include "source_test_util.h"
 #include "test_support.h"
 

@@ -114,9 +114,7 @@ TEST(PipelineLoader, WorkerErrorSurfacesWithThePathInOrder) {
   for (int workers : {0, 2}) {
     SCOPED_TRACE(workers);
     LoaderOptions o = loader_options(workers);
-    core::ComponentSpec seq;
-    seq.type = "sequential";
-    o.sampler = seq;
+    o.sampler = core::component_from_yaml("sampler", "{type: sequential}", "sampler");
     Loader loader(dataset(32, {13}), o, 4, 0);
     ASSERT_TRUE(loader.next());  // 0-3
     ASSERT_TRUE(loader.next());  // 4-7
@@ -138,9 +136,7 @@ TEST(PipelineLoader, SkippedSamplesShrinkTheBatchAndAreCounted) {
   std::ostringstream log;
   core::set_log_console(&log);
   LoaderOptions o = loader_options(2);
-  core::ComponentSpec seq;
-  seq.type = "sequential";
-  o.sampler = seq;
+  o.sampler = core::component_from_yaml("sampler", "{type: sequential}", "sampler");
   auto ds = dataset(64, {3, 5}, "skip", 2);  // 8 batches: prefetching stays within epoch 0
   Loader loader(ds, o, 8, 0);
   auto first = loader.next();

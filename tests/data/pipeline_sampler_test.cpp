@@ -6,7 +6,7 @@
 
 #include "core/config_tree.h"
 #include "core/error.h"
-#include "data/sampler.h"
+#include "data/samplers/sampler.h"
 #include "pipeline_test_source.h"
 
 namespace facerep::data {
@@ -114,8 +114,7 @@ TEST(PipelineSampler, MPerClassBatchesHoldPDistinctIdentitiesTimesM) {
 
 TEST(PipelineSampler, MPerClassRejectsIndivisibleBatchAndTooFewIdentities) {
   PipelineTestSource source(20, 2);
-  core::ComponentSpec spec;
-  spec.type = "m_per_class";
+  const core::ComponentSpec spec = core::component_from_yaml("sampler", "{type: m_per_class}", "sampler");
   try {
     sampler_registry().build(spec, context(20, 6, true, 0, 1, &source));
     FAIL();

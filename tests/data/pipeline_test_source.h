@@ -10,7 +10,7 @@
 
 #include "core/config_visit.h"
 #include "core/error.h"
-#include "data/source.h"
+#include "data/sources/source.h"
 
 namespace facerep::testing {
 

@@ -10,10 +10,10 @@
 #include "core/error.h"
 #include "data/dataset.h"
 #include "data/sample_geometry.h"
-#include "data/transform.h"
-#include "data/transform_flip.h"
-#include "data/transform_geometric.h"
-#include "data/transform_normalize.h"
+#include "data/transforms/transform.h"
+#include "data/transforms/flip.h"
+#include "data/transforms/geometric.h"
+#include "data/transforms/normalize.h"
 #include "pipeline_test_source.h"
 
 namespace facerep::data {

@@ -13,9 +13,9 @@
 
 #include "core/config_tree.h"
 #include "data/dataset.h"
-#include "data/image_io.h"
-#include "data/roi_decode.h"
-#include "data/transform_geometric.h"
+#include "data/formats/image_io.h"
+#include "data/formats/roi_decode.h"
+#include "data/transforms/geometric.h"
 #include "source_test_util.h"
 #include "test_support.h"
 
@@ -24,7 +24,6 @@ namespace {
 using testing::error_of;
 
 std::shared_ptr<Dataset> dataset(const std::string& yaml, const std::string& base_dir, uint64_t seed = 5) {
-  testing::register_linked_components();
   const core::ConfigTree tree = core::ConfigTree::load_string(yaml, "data.yaml");
   const DatasetOptions o = core::read_options<DatasetOptions>(tree, tree.root(), "");
   SourceContext ctx;

@@ -6,8 +6,8 @@
 
 #include "core/config_tree.h"
 #include "data/data_options.h"
-#include "data/source_image_folder.h"
-#include "data/source_list.h"
+#include "data/sources/image_folder.h"
+#include "data/sources/list.h"
 #include "source_test_util.h"
 #include "test_support.h"
 

@@ -4,7 +4,7 @@
 
 #include <opencv2/core.hpp>
 
-#include "data/source_recordio.h"
+#include "data/sources/recordio.h"
 #include "source_test_util.h"
 #include "test_support.h"
 

@@ -7,9 +7,9 @@
 
 #include <opencv2/core.hpp>
 
-#include "data/face_align.h"
+#include "data/transforms/face_align.h"
 #include "data/sample.h"
-#include "data/synthetic_face.h"
+#include "data/synthetic/face.h"
 
 namespace facerep::data {
 namespace {

@@ -7,8 +7,8 @@
 #include "core/config_tree.h"
 #include "core/error.h"
 #include "data/dataset.h"
-#include "data/register.h"
-#include "data/source.h"
+#include "data/sources/source.h"
+#include "data/inference.h"
 #include "eval/embed.h"
 #include "eval/evaluator.h"
 #include "eval/pair_list.h"
@@ -63,7 +63,6 @@ class MeanColour : public models::Backbone {
 };
 
 void register_palette() {
-  data::register_components();  // this binary may be built without tests/data, which registers them
   if (!data::source_registry().contains("test_palette"))
     data::source_registry().add<PaletteOptions>("test_palette", "test colours", [](const PaletteOptions& o, const data::SourceContext&) {
       return std::make_shared<PaletteSource>(o);
@@ -113,7 +112,7 @@ TEST(Evaluators, VerificationOnGeneratedPairsWritesEveryReport) {
   MeanColour model;
   EvalContext ctx;
   ctx.out_dir = dir.str();
-  ctx.image_size = 8;
+  ctx.preprocessing = data::inference_preprocessing({}, 8);
   const EvalResult r = ev->evaluate(model, ctx);
   EXPECT_EQ(r.name, "verification");
   EXPECT_EQ(r.primary, "accuracy");
@@ -152,7 +151,7 @@ TEST(Evaluators, VerificationFromLfwPairsFileMatchesImageFolderSamples) {
   MeanColour model;
   EvalContext ctx;
   ctx.base_dir = dir.str();
-  ctx.image_size = 8;
+  ctx.preprocessing = data::inference_preprocessing({}, 8);
   const EvalResult r = ev->evaluate(model, ctx);
   EXPECT_DOUBLE_EQ(r.metrics.at("accuracy"), 1.0);
   EXPECT_DOUBLE_EQ(r.metrics.at("pairs"), 10.0);
@@ -176,7 +175,7 @@ TEST(Evaluators, IdentificationAndKShotOnSeparableData) {
   MeanColour model;
   EvalContext ctx;
   ctx.out_dir = dir.str();
-  ctx.image_size = 8;
+  ctx.preprocessing = data::inference_preprocessing({}, 8);
   const EvalResult id = build("eval: {type: identification, data: {source: {type: test_palette}}}\n")->evaluate(model, ctx);
   EXPECT_EQ(id.primary, "rank1");
   EXPECT_DOUBLE_EQ(id.metrics.at("rank1"), 1.0);

@@ -20,7 +20,6 @@ namespace {
 using testing::tiny_vit;
 
 std::shared_ptr<FsfmObjective> build_fsfm(const std::string& extra, std::shared_ptr<models::VisionTransformer> vit) {
-  testing::register_linked_components();
   const core::ComponentSpec spec = testing::read_component(
       "objective: {type: fsfm, decoder: {width: 16, depth: 1, heads: 2}, projector_hidden: 32,"
       " projection_dim: 16, predictor_hidden: 32, rep_decoder_depth: 1" + extra + "}\n",

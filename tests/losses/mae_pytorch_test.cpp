@@ -5,7 +5,7 @@
 
 #include <torch/torch.h>
 
-#include "data/masking.h"
+#include "losses/masking/masker.h"
 #include "losses/mae_objective.h"
 #include "models/vit.h"
 #include "runtime/pretrained.h"
@@ -37,8 +37,8 @@ LoadedMae load_reference(const std::string& dir, bool norm_pix) {
   MaeOptions mo;
   mo.norm_pix_loss = norm_pix;
   mo.decoder.width = 16, mo.decoder.depth = 1, mo.decoder.heads = 2;
-  data::register_maskers();
-  mo.mask.type = "random";
+  losses::register_maskers();
+  mo.mask = core::component_from_yaml("masker", "{type: random}", "objective.mask");
   ObjectiveContext ctx;
   ctx.model = m.vit;
   m.objective = std::make_shared<MaeObjective>(mo, ctx);
@@ -74,7 +74,7 @@ class MaePytorch : public ::testing::Test {
     const at::Tensor images = entry(fx, "images"), noise = entry(fx, "noise");
     LoadedMae m = load_reference(dir_->str(), norm_pix);
     m.vit->eval();
-    const data::PatchMask mask = data::mask_from_noise(noise, data::mae_len_keep(16, 0.75));
+    const losses::PatchMask mask = losses::mask_from_noise(noise, losses::mae_len_keep(16, 0.75));
     EXPECT_TRUE(torch::equal(mask.mask, entry(fx, "mask")));
     torch::NoGradGuard no_grad;
     MaeReconstruction r = m.objective->reconstruct(*m.vit, images, mask);

@@ -5,24 +5,14 @@
 #include <filesystem>
 
 #include "core/error.h"
-#include "data/register.h"
-#include "eval/register.h"
-#include "losses/register.h"
-#include "models/register.h"
 #include "test_support.h"
 #include "trainers/checkpoint_model.h"
-#include "trainers/register.h"
 #include "trainers/trainer.h"
 
 namespace facerep::trainers {
 namespace {
 
 void register_everything() {
-  data::register_components();
-  models::register_components();
-  losses::register_components();
-  eval::register_components();
-  trainers::register_components();
 }
 
 // Trains a shipped recipe (path under configs/) with `overrides` into `dir`.

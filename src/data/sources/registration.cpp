@@ -1,0 +1,29 @@
+#include <memory>
+
+#include "data/register.h"
+#include "data/sources/image_folder.h"
+#include "data/sources/list.h"
+#include "data/sources/packed.h"
+#include "data/sources/recordio.h"
+#include "data/sources/synthetic.h"
+
+namespace facerep::data {
+void register_sources() {
+  SourceRegistry& r = source_registry();
+  r.add<SyntheticSourceOptions>(
+      "synthetic", "procedural faces with identity, attributes, AUs, landmarks and region maps",
+      [](const SyntheticSourceOptions& o, const SourceContext& c) { return std::make_shared<SyntheticSource>(o, c); });
+  r.add<ImageFolderOptions>(
+      "image_folder", "root/<identity>/<image> folders; identities sorted by name",
+      [](const ImageFolderOptions& o, const SourceContext& c) { return std::make_shared<ImageFolderSource>(o, c); });
+  r.add<ListSourceOptions>(
+      "list", "CSV/TSV list: path, identity, attr_*, au_*, x<k>/y<k> landmarks, region_map",
+      [](const ListSourceOptions& o, const SourceContext& c) { return std::make_shared<ListSource>(o, c); });
+  r.add<RecordIOOptions>(
+      "recordio", "insightface/MXNet .rec + .idx",
+      [](const RecordIOOptions& o, const SourceContext& c) { return std::make_shared<RecordIOSource>(o, c); });
+  r.add<PackedSourceOptions>(
+      "packed", "facerep packed file(s): pre-aligned crops + labels, memory-mapped",
+      [](const PackedSourceOptions& o, const SourceContext& c) { return std::make_shared<PackedSource>(o, c); });
+}
+}  // namespace facerep::data

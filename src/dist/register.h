@@ -1,6 +1,0 @@
-#pragma once
-
-namespace facerep::dist {
-// Registers this layer's components (by `type:` name) in their registries. Idempotent.
-void register_components();
-}  // namespace facerep::dist
