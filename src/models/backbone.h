@@ -9,6 +9,7 @@
 #include <torch/nn/module.h>
 
 #include "core/registry.h"
+#include "runtime/pretrained.h"
 
 namespace facerep::models {
 
@@ -25,9 +26,16 @@ class Backbone : public torch::nn::Module {
   // Depth index of a parameter for layer-wise LR decay: 0 = stem/embeddings, num_layers()+1 = head.
   virtual int64_t layer_id(const std::string& param_name) const { return num_layers() + 1; }
   virtual int64_t num_layers() const { return 0; }
+  // Rewrites pretrained weights (names already matched to this model's) that this instance needs
+  // in another form, e.g. a position table trained on another patch grid. Returns a note for the
+  // load report ("" = nothing changed). Entries the user skips are never passed.
+  virtual std::string adapt_pretrained(runtime::StateDict& weights) const { return ""; }
 };
 
 using ModelRegistry = core::Registry<Backbone>;
 ModelRegistry& model_registry();
+
+// Loads `o` into `model` (runtime::load_pretrained) with the model's own adapt_pretrained.
+runtime::LoadReport load_pretrained(Backbone& model, const runtime::PretrainedOptions& o);
 
 }  // namespace facerep::models

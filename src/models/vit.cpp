@@ -129,6 +129,19 @@ int64_t VisionTransformer::layer_id(const std::string& name) const {
   return depth_ + 1;
 }
 
+std::string VisionTransformer::adapt_pretrained(runtime::StateDict& weights) const {
+  std::string note;
+  const int64_t tokens = 1 + grid_size() * grid_size();
+  for (auto& [name, t] : weights) {
+    if (name != "pos_embed" || t.dim() != 3 || t.size(1) == tokens || t.size(2) != width_) continue;
+    const int64_t old_tokens = t.size(1);
+    t = resize_pos_embed(t, 1, grid_size());
+    note = "pos_embed resized from " + std::to_string(old_tokens - 1) + " to " + std::to_string(tokens - 1) +
+           " patches (bicubic)";
+  }
+  return note;
+}
+
 void VisionTransformer::check_images(const at::Tensor& images) const {
   if (images.dim() != 4 || images.size(1) != options_.in_channels || images.size(2) != options_.image_size ||
       images.size(3) != options_.image_size)

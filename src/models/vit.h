@@ -14,7 +14,7 @@
 #include <torch/nn/modules/normalization.h>
 
 #include "models/backbone.h"
-#include "models/pretrained_options.h"
+#include "runtime/pretrained.h"
 
 namespace facerep::models {
 
@@ -32,7 +32,7 @@ struct VitOptions {
   bool fc_norm = false;
   int embedding_size = 0;
   double drop_path = 0.0;
-  PretrainedOptions pretrained;
+  runtime::PretrainedOptions pretrained;
 
   // depth/width/heads after applying `size` to the ones left at 0.
   int resolved_depth() const;
@@ -100,6 +100,9 @@ class VisionTransformer : public Backbone {
   bool no_weight_decay(const std::string& param_name) const override;
   int64_t layer_id(const std::string& param_name) const override;
   int64_t num_layers() const override { return depth_; }
+  // Resizes a learned pos_embed trained on another patch grid (bicubic; the class token's entry
+  // is kept).
+  std::string adapt_pretrained(runtime::StateDict& weights) const override;
 
   int64_t patch_size() const { return options_.patch; }
   int64_t grid_size() const { return options_.image_size / options_.patch; }
