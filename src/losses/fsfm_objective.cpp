@@ -7,7 +7,8 @@
 #include "core/error.h"
 #include "losses/distill.h"
 #include "losses/reconstruction.h"
-#include "models/ema_copy.h"
+#include "models/frozen_copy.h"
+#include "runtime/ema.h"
 
 namespace facerep::losses {
 
@@ -38,7 +39,7 @@ FsfmObjective::FsfmObjective(const FsfmOptions& o, const ObjectiveContext& ctx) 
 }
 
 double FsfmObjective::momentum_at(int64_t step, int64_t total) const {
-  return models::cosine_momentum(options_.momentum, step, total);
+  return runtime::cosine_momentum(options_.momentum, step, total);
 }
 
 MaeReconstruction FsfmObjective::reconstruct(models::Backbone& model, const at::Tensor& images,
@@ -87,9 +88,9 @@ LossOutput FsfmObjective::compute(models::Backbone& model, const data::Batch& ba
 void FsfmObjective::after_step(models::Backbone& model, const StepContext& ctx) {
   // ctx.step counts the steps taken before this one: the update after step s uses m(s + 1).
   const double m = momentum_at(ctx.step + 1, ctx.total_steps);
-  models::ema_update(*target_encoder_, model, m);
-  models::ema_update(*target_rep_decoder_, *rep_decoder_, m);
-  models::ema_update(*target_projector_, *projector_, m);
+  runtime::ema_update(*target_encoder_, model, m);
+  runtime::ema_update(*target_rep_decoder_, *rep_decoder_, m);
+  runtime::ema_update(*target_projector_, *projector_, m);
 }
 
 DataNeeds FsfmObjective::needs() const {

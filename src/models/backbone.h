@@ -9,6 +9,7 @@
 #include <torch/nn/module.h>
 
 #include "core/registry.h"
+#include "runtime/pretrained.h"
 
 namespace facerep::models {
 
@@ -30,9 +31,16 @@ class Backbone : public torch::nn::Module {
   // Capabilities: what the model can do beyond embedding, asked for by interface rather than by
   // concrete class. nullptr when it cannot.
   virtual MaskedEncoder* masked_encoder() { return nullptr; }
+  // Rewrites pretrained weights (names already matched to this model's) that this instance needs
+  // in another form, e.g. a position table trained on another patch grid. Returns a note for the
+  // load report ("" = nothing changed). Entries the user skips are never passed.
+  virtual std::string adapt_pretrained(runtime::StateDict& weights) const { return ""; }
 };
 
 using ModelRegistry = core::Registry<Backbone>;
 ModelRegistry& model_registry();
+
+// Loads `o` into `model` (runtime::load_pretrained) with the model's own adapt_pretrained.
+runtime::LoadReport load_pretrained(Backbone& model, const runtime::PretrainedOptions& o);
 
 }  // namespace facerep::models

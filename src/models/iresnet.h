@@ -15,7 +15,7 @@
 #include <torch/nn/modules/linear.h>
 
 #include "models/backbone.h"
-#include "models/pretrained_options.h"
+#include "runtime/pretrained.h"
 
 namespace facerep::models {
 
@@ -25,7 +25,7 @@ struct IResNetOptions {
   int embedding_size = 512;
   int image_size = 112;
   double dropout = 0.0;
-  PretrainedOptions pretrained;
+  runtime::PretrainedOptions pretrained;
 
   template <class V>
   void visit(V& v) {

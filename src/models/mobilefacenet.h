@@ -10,7 +10,7 @@
 #include <torch/nn/modules/container/sequential.h>
 
 #include "models/backbone.h"
-#include "models/pretrained_options.h"
+#include "runtime/pretrained.h"
 
 namespace facerep::models {
 
@@ -19,7 +19,7 @@ struct MobileFaceNetOptions {
   int image_size = 112;
   int scale = 2;
   std::vector<int> blocks{1, 4, 6, 2};
-  PretrainedOptions pretrained;
+  runtime::PretrainedOptions pretrained;
 
   template <class V>
   void visit(V& v) {

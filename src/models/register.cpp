@@ -6,7 +6,6 @@
 #include "models/iresnet.h"
 #include "models/mobilefacenet.h"
 #include "models/pixels.h"
-#include "models/pretrained_options.h"
 #include "models/vit.h"
 
 namespace facerep::models {

@@ -3,7 +3,7 @@
 #include <torch/torch.h>
 
 #include "core/error.h"
-#include "models/ema_copy.h"
+#include "models/frozen_copy.h"
 #include "models/pos_embed.h"
 #include "runtime/compat.h"
 
@@ -130,6 +130,19 @@ int64_t VisionTransformer::layer_id(const std::string& name) const {
   return depth_ + 1;
 }
 
+std::string VisionTransformer::adapt_pretrained(runtime::StateDict& weights) const {
+  std::string note;
+  const int64_t tokens = 1 + grid_size() * grid_size();
+  for (auto& [name, t] : weights) {
+    if (name != "pos_embed" || t.dim() != 3 || t.size(1) == tokens || t.size(2) != width_) continue;
+    const int64_t old_tokens = t.size(1);
+    t = resize_pos_embed(t, 1, grid_size());
+    note = "pos_embed resized from " + std::to_string(old_tokens - 1) + " to " + std::to_string(tokens - 1) +
+           " patches (bicubic)";
+  }
+  return note;
+}
+
 void VisionTransformer::check_images(const at::Tensor& images) const {
   if (images.dim() != 4 || images.size(1) != options_.in_channels || images.size(2) != options_.image_size ||
       images.size(3) != options_.image_size)
@@ -188,7 +201,7 @@ TokenSpec VisionTransformer::token_spec() const {
 
 std::shared_ptr<Backbone> VisionTransformer::frozen_copy() const {
   VitOptions o = options_;
-  o.pretrained = PretrainedOptions{};  // weights come from this model, not from a file
+  o.pretrained = runtime::PretrainedOptions{};  // weights come from this model, not from a file
   o.drop_path = 0.0;                   // a teacher is never regularised
   auto copy = std::make_shared<VisionTransformer>(o);
   // Same device and dtype as the source before copying values.

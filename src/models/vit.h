@@ -15,7 +15,7 @@
 
 #include "models/backbone.h"
 #include "models/masked_encoder.h"
-#include "models/pretrained_options.h"
+#include "runtime/pretrained.h"
 
 namespace facerep::models {
 
@@ -33,7 +33,7 @@ struct VitOptions {
   bool fc_norm = false;
   int embedding_size = 0;
   double drop_path = 0.0;
-  PretrainedOptions pretrained;
+  runtime::PretrainedOptions pretrained;
 
   // depth/width/heads after applying `size` to the ones left at 0.
   int resolved_depth() const;
@@ -109,6 +109,9 @@ class VisionTransformer : public Backbone, public MaskedEncoder {
   at::Tensor forward_visible(const at::Tensor& images, const at::Tensor& ids_keep) override;
   at::Tensor forward_tokens(const at::Tensor& images) override;
   std::shared_ptr<Backbone> frozen_copy() const override;
+  // Resizes a learned pos_embed trained on another patch grid (bicubic; the class token's entry
+  // is kept).
+  std::string adapt_pretrained(runtime::StateDict& weights) const override;
 
   int64_t patch_size() const { return options_.patch; }
   int64_t grid_size() const { return options_.image_size / options_.patch; }

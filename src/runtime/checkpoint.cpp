@@ -48,6 +48,11 @@ int64_t Checkpoint::counter(const std::string& key) const {
   return it->second;
 }
 
+int64_t Checkpoint::counter(const std::string& key, int64_t fallback) const {
+  auto it = counters.find(key);
+  return it == counters.end() ? fallback : it->second;
+}
+
 double Checkpoint::value(const std::string& key, double fallback) const {
   auto it = values.find(key);
   return it == values.end() ? fallback : it->second;

@@ -8,7 +8,7 @@
 
 #include <ATen/core/Tensor.h>
 
-#include "runtime/ema.h"
+#include "runtime/module_state.h"
 
 namespace facerep::runtime {
 
@@ -25,6 +25,7 @@ struct Checkpoint {
   std::map<std::string, at::Tensor> rng;      // generator states ("cpu", "cuda", "objective")
 
   int64_t counter(const std::string& key) const;  // throws RuntimeError when absent
+  int64_t counter(const std::string& key, int64_t fallback) const;
   double value(const std::string& key, double fallback) const;
   std::string text(const std::string& key, const std::string& fallback = "") const;
 };

@@ -1,5 +1,7 @@
 #include "runtime/ema.h"
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 
 #include <ATen/ATen.h>
@@ -9,86 +11,43 @@
 
 namespace facerep::runtime {
 
-NamedTensors module_state(const torch::nn::Module& module) {
-  NamedTensors out;
-  for (const auto& p : module.named_parameters(true)) out.emplace_back(p.key(), p.value());
-  for (const auto& b : module.named_buffers(true)) out.emplace_back(b.key(), b.value());
-  return out;
-}
-
-namespace {
-std::string shape_text(const at::Tensor& t) {
-  std::string s = "[";
-  for (int64_t i = 0; i < t.dim(); ++i) s += (i ? "," : "") + std::to_string(t.size(i));
-  return s + "]";
-}
-}  // namespace
-
-void load_module_state(torch::nn::Module& module, const NamedTensors& state, const std::string& what) {
-  std::map<std::string, at::Tensor> given(state.begin(), state.end());
-  const NamedTensors target = module_state(module);
-  std::vector<std::string> missing, mismatched;
-  for (const auto& [name, t] : target) {
-    auto it = given.find(name);
-    if (it == given.end()) {
-      missing.push_back(name);
-    } else if (!it->second.defined() || it->second.sizes() != t.sizes()) {
-      mismatched.push_back(name + " (expected " + shape_text(t) + ", got " +
-                           (it->second.defined() ? shape_text(it->second) : "undefined") + ")");
+void ema_update(const NamedTensors& average, const NamedTensors& live, size_t parameters, double decay) {
+  if (average.size() != live.size())
+    throw core::RuntimeError("EMA: the averaged and live weights differ in number (" +
+                             std::to_string(average.size()) + " vs " + std::to_string(live.size()) + ")");
+  torch::NoGradGuard no_grad;
+  for (size_t i = 0; i < average.size(); ++i) {
+    at::Tensor a = average[i].second;
+    const at::Tensor& w = live[i].second;
+    if (average[i].first != live[i].first || a.sizes() != w.sizes())
+      throw core::RuntimeError("EMA: averaged '" + average[i].first + "' does not match live '" + live[i].first + "'");
+    if (i < parameters && a.is_floating_point()) {
+      a.mul_(decay).add_(w.detach(), 1.0 - decay);
+    } else {
+      a.copy_(w);
     }
   }
-  std::vector<std::string> unexpected;
-  std::map<std::string, bool> known;
-  for (const auto& kv : target) known[kv.first] = true;
-  for (const auto& kv : state)
-    if (!known.count(kv.first)) unexpected.push_back(kv.first);
-  if (!missing.empty() || !mismatched.empty() || !unexpected.empty()) {
-    auto first = [](const std::vector<std::string>& v) {
-      std::string s;
-      for (size_t i = 0; i < v.size() && i < 3; ++i) s += (i ? ", " : "") + v[i];
-      if (v.size() > 3) s += ", ... (" + std::to_string(v.size()) + " in all)";
-      return s;
-    };
-    std::string msg = what + " does not match this model:";
-    if (!missing.empty()) msg += " missing " + first(missing) + ";";
-    if (!unexpected.empty()) msg += " unexpected " + first(unexpected) + ";";
-    if (!mismatched.empty()) msg += " shape mismatch " + first(mismatched) + ";";
-    throw core::RuntimeError(msg);
-  }
-  torch::NoGradGuard no_grad;
-  for (auto& [name, t] : target) {
-    // Same dtype and device as the live tensor; copy_ keeps the module's storage (and optimizer
-    // references to it) intact.
-    t.copy_(given.at(name));
-  }
 }
 
-Ema::Ema(const torch::nn::Module& module, double decay) : decay_(decay) {
+void ema_update(torch::nn::Module& average, const torch::nn::Module& live, double decay) {
+  ema_update(module_state(average), module_state(live), average.parameters().size(), decay);
+}
+
+double cosine_momentum(double m0, int64_t step, int64_t total) {
+  const double progress =
+      total > 0 ? std::clamp(static_cast<double>(step) / static_cast<double>(total), 0.0, 1.0) : 1.0;
+  return 1.0 - (1.0 - m0) * (std::cos(M_PI * progress) + 1.0) / 2.0;
+}
+
+Ema::Ema(const torch::nn::Module& module, double decay)
+    : decay_(decay), parameters_(module.parameters().size()) {
   torch::NoGradGuard no_grad;
-  for (const auto& p : module.named_parameters(true)) {
-    shadow_.emplace_back(p.key(), p.value().detach().clone());
-    is_param_.push_back(true);
-  }
-  for (const auto& b : module.named_buffers(true)) {
-    shadow_.emplace_back(b.key(), b.value().detach().clone());
-    is_param_.push_back(false);
-  }
+  for (const auto& [name, t] : module_state(module)) shadow_.emplace_back(name, t.detach().clone());
 }
 
 void Ema::update(const torch::nn::Module& module) {
   if (applied()) throw core::RuntimeError("EMA update while the averaged weights are applied");
-  torch::NoGradGuard no_grad;
-  const NamedTensors live = module_state(module);
-  if (live.size() != shadow_.size()) throw core::RuntimeError("EMA: the module changed shape");
-  for (size_t i = 0; i < live.size(); ++i) {
-    at::Tensor& s = shadow_[i].second;
-    const at::Tensor& w = live[i].second;
-    if (is_param_[i] && s.is_floating_point()) {
-      s.mul_(decay_).add_(w.detach(), 1.0 - decay_);
-    } else {
-      s.copy_(w);
-    }
-  }
+  ema_update(shadow_, module_state(module), parameters_, decay_);
 }
 
 void Ema::apply_to(torch::nn::Module& module) {

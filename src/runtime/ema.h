@@ -1,25 +1,32 @@
 #pragma once
-// Exponential moving average of a module's weights: ema = decay * ema + (1 - decay) * w after
-// each optimizer step. Buffers (batch-norm statistics) are copied, not averaged. Evaluation and
-// export can swap the averaged weights in and back out.
-#include <string>
-#include <utility>
+// Exponential moving averages of a module's weights: the one home of the EMA rule. The trainer's
+// model EMA (train.ema) and objectives whose target branch follows the online one (FSFM's
+// teacher) both use it. Parameters are averaged, average = decay * average + (1 - decay) * live;
+// buffers (batch-norm statistics, counters) are copied.
+#include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include <ATen/core/Tensor.h>
 #include <torch/nn/module.h>
 
+#include "runtime/module_state.h"
+
 namespace facerep::runtime {
 
-using NamedTensors = std::vector<std::pair<std::string, at::Tensor>>;
+// The rule over two states in module_state order: the first `parameters` entries are averaged
+// (when floating point), the rest copied. Names and shapes must match pair by pair, else
+// core::RuntimeError naming the first pair that does not.
+void ema_update(const NamedTensors& average, const NamedTensors& live, size_t parameters, double decay);
+// The same rule from `live`'s weights into `average`'s (e.g. a frozen copy of the same modules).
+void ema_update(torch::nn::Module& average, const torch::nn::Module& live, double decay);
 
-// Parameters then buffers of `module`, by their dotted names (the state-dict order).
-NamedTensors module_state(const torch::nn::Module& module);
-// Copies `state` into `module` in place. Names and shapes must match exactly: otherwise throws
-// core::RuntimeError listing the first missing / unexpected / mismatched entries (`what` names
-// the part, e.g. "model" or "checkpoint model").
-void load_module_state(torch::nn::Module& module, const NamedTensors& state, const std::string& what);
+// BYOL's cosine momentum schedule: m = 1 - (1 - m0) * (cos(pi * step / total) + 1) / 2, rising
+// from m0 at step 0 to 1 at step total (clamped beyond).
+double cosine_momentum(double m0, int64_t step, int64_t total);
 
+// The trainer's model EMA: an averaged copy of a module's state, updated after each optimizer
+// step. Evaluation and export can swap the averaged weights in and back out.
 class Ema {
  public:
   // Starts from a copy of `module`'s current state.
@@ -37,8 +44,8 @@ class Ema {
 
  private:
   double decay_;
-  NamedTensors shadow_;
-  std::vector<bool> is_param_;  // parameters are averaged, buffers copied
+  NamedTensors shadow_;   // module_state order: parameters first
+  size_t parameters_ = 0;
   NamedTensors backup_;
 };
 

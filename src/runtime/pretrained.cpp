@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include "core/error.h"
+#include "core/logging.h"
 
 namespace facerep::runtime {
 namespace {
@@ -103,6 +104,40 @@ LoadReport load_into(torch::nn::Module& module, const StateDict& weights, const 
     if (!report.unexpected.empty()) msg += " unexpected keys: " + first_names(report.unexpected, 20) + ";";
     throw core::RuntimeError(msg);
   }
+  return report;
+}
+
+LoadReport load_pretrained(torch::nn::Module& module, const PretrainedOptions& o, const PretrainedAdapter& adapt) {
+  if (o.path.empty()) return {};
+  StateDict weights = load_state_dict(o.path, o.key);
+  for (auto& kv : weights)
+    if (!o.prefix.empty() && kv.first.rfind(o.prefix, 0) == 0) kv.first = kv.first.substr(o.prefix.size());
+
+  std::string note;
+  if (adapt) {
+    // The adapter sees only what will load: a skipped entry keeps its checkpoint shape, so the
+    // report still lists it as a skipped mismatch.
+    StateDict loading;
+    std::vector<size_t> index;
+    for (size_t i = 0; i < weights.size(); ++i) {
+      if (is_skipped(weights[i].first, o.skip)) continue;
+      loading.push_back(weights[i]);
+      index.push_back(i);
+    }
+    note = adapt(loading);
+    if (loading.size() != index.size())
+      throw core::RuntimeError(o.path + ": pretrained adaptation added or removed weights");
+    for (size_t j = 0; j < index.size(); ++j) {
+      if (loading[j].first != weights[index[j]].first)
+        throw core::RuntimeError(o.path + ": pretrained adaptation renamed '" + weights[index[j]].first + "'");
+      weights[index[j]].second = loading[j].second;
+    }
+  }
+  LoadOptions lo;
+  lo.strict = o.strict;
+  lo.skip = o.skip;
+  LoadReport report = load_into(module, weights, lo);
+  core::log_info("pretrained " + o.path + ": " + report.summary() + (note.empty() ? "" : "; " + note));
   return report;
 }
 

@@ -123,7 +123,11 @@ void Trainer::build() {
   hooks_.push_back(std::make_unique<EvalHook>());
   if (!setup_.run_dir.empty()) hooks_.push_back(std::make_unique<CheckpointHook>());
 
-  if (!setup_.resume.empty()) restore(runtime::load_checkpoint(setup_.resume));
+  if (!setup_.resume.empty()) {
+    TrainingState resumed;
+    resumed.load(runtime::load_checkpoint(setup_.resume));
+    restore(resumed);
+  }
 }
 
 void Trainer::add_hook(std::unique_ptr<TrainerHook> hook) { hooks_.push_back(std::move(hook)); }
@@ -147,7 +151,7 @@ data::Batch Trainer::next_batch() {
   for (int attempt = 0; attempt < 2; ++attempt) {
     std::optional<data::Batch> b = data_->next();
     if (b) return std::move(*b);
-    ++state_.epoch;  // end of an epoch: the next call starts the following one
+    ++progress_.epoch;  // end of an epoch: the next call starts the following one
   }
   throw core::RuntimeError("the training data yielded an empty epoch (" + data_->describe() + ")");
 }
@@ -156,7 +160,7 @@ bool Trainer::train_step(const data::Batch& host_batch, StepInfo& info) {
   data::Batch batch = host_batch.to(device_);
   if (config_.run.channels_last) batch.images = batch.images.contiguous(at::MemoryFormat::ChannelsLast);
   const int64_t n = batch.size();
-  if (n < 1) throw core::RuntimeError("step " + std::to_string(state_.step + 1) + ": empty batch");
+  if (n < 1) throw core::RuntimeError("step " + std::to_string(progress_.step + 1) + ": empty batch");
   if (!first_batch_checked_) {
     first_batch_checked_ = true;
     if (objective_->needs().region_map_or_landmarks &&
@@ -164,14 +168,14 @@ bool Trainer::train_step(const data::Batch& host_batch, StepInfo& info) {
       throw core::ConfigError("data.train: objective '" + config_.objective.type +
                               "' needs region maps or landmarks, but the first batch has neither");
   }
-  const double lr = schedule_->lr(state_.step);
+  const double lr = schedule_->lr(progress_.step);
   optimizer_->set_lr(lr);
   optimizer_->zero_grad();
 
   losses::StepContext ctx;
-  ctx.step = state_.step;
+  ctx.step = progress_.step;
   ctx.total_steps = total_steps_;
-  ctx.epoch = state_.epoch;
+  ctx.epoch = progress_.epoch;
   ctx.generator = objective_generator_;
   ctx.training = true;
 
@@ -194,9 +198,9 @@ bool Trainer::train_step(const data::Batch& host_batch, StepInfo& info) {
       scalars["loss"] = total;
       if (!config_.train.skip_nonfinite)
         throw core::RuntimeError(
-            "step " + std::to_string(state_.step + 1) + ": loss is " + value_text(total) +
+            "step " + std::to_string(progress_.step + 1) + ": loss is " + value_text(total) +
             " (batch: " + first_paths(micro, 8) + "); last good checkpoint: " +
-            (state_.last_checkpoint.empty() ? "none" : state_.last_checkpoint) +
+            (last_checkpoint_.empty() ? "none" : last_checkpoint_) +
             " (set train.skip_nonfinite: true to skip such batches)");
       break;
     }
@@ -207,16 +211,16 @@ bool Trainer::train_step(const data::Batch& host_batch, StepInfo& info) {
   }
   if (!finite) {
     optimizer_->zero_grad();
-    ++state_.skipped;
+    ++progress_.skipped;
     // A diverged model makes every batch non-finite; skipping would then loop forever.
     if (++consecutive_skips_ > kMaxConsecutiveSkips)
-      throw core::RuntimeError("step " + std::to_string(state_.step + 1) + ": " +
+      throw core::RuntimeError("step " + std::to_string(progress_.step + 1) + ": " +
                                std::to_string(consecutive_skips_) +
                                " batches in a row had a non-finite loss; training has diverged (last good "
                                "checkpoint: " +
-                               (state_.last_checkpoint.empty() ? "none" : state_.last_checkpoint) + ")");
-    core::log_warn("step " + std::to_string(state_.step + 1) + ": non-finite loss, batch skipped (" +
-                   std::to_string(state_.skipped) + " skipped so far; first samples: " +
+                               (last_checkpoint_.empty() ? "none" : last_checkpoint_) + ")");
+    core::log_warn("step " + std::to_string(progress_.step + 1) + ": non-finite loss, batch skipped (" +
+                   std::to_string(progress_.skipped) + " skipped so far; first samples: " +
                    first_paths(batch, 4) + ")");
     return false;
   }
@@ -230,16 +234,16 @@ bool Trainer::train_step(const data::Batch& host_batch, StepInfo& info) {
     }
     optimizer_->step();
   } else {
-    core::log_warn("step " + std::to_string(state_.step + 1) + ": fp16 gradients overflowed; loss scale now " +
+    core::log_warn("step " + std::to_string(progress_.step + 1) + ": fp16 gradients overflowed; loss scale now " +
                    std::to_string(scaler_->current_scale() * 0.5));
   }
   scaler_->update(grads_finite);
-  ++state_.step;
+  ++progress_.step;
   objective_->after_step(*model_, ctx);
   if (ema_) ema_->update(*model_);
 
-  info.step = state_.step;
-  info.epoch = state_.epoch;
+  info.step = progress_.step;
+  info.epoch = progress_.epoch;
   info.images = n;
   info.lr = lr;
   info.scalars = std::move(scalars);
@@ -251,7 +255,7 @@ TrainResult Trainer::run() {
   objective_->train();
   for (auto& h : hooks_) h->on_start(*this);
   const int64_t stop = setup_.stop_after > 0 ? std::min(setup_.stop_after, total_steps_) : total_steps_;
-  while (state_.step < stop) {
+  while (progress_.step < stop) {
     const auto t0 = std::chrono::steady_clock::now();
     const data::Batch batch = next_batch();
     StepInfo info;
@@ -261,17 +265,18 @@ TrainResult Trainer::run() {
     result_.history.push_back(info);
     for (auto& h : hooks_) h->after_step(*this, info);
   }
-  result_.finished = state_.step >= total_steps_;
+  result_.finished = progress_.step >= total_steps_;
   for (auto& h : hooks_) h->on_end(*this, result_.finished);
-  result_.steps = state_.step;
-  result_.skipped = state_.skipped;
-  result_.last_checkpoint = state_.last_checkpoint;
+  result_.steps = progress_.step;
+  result_.skipped = progress_.skipped;
+  result_.last_checkpoint = last_checkpoint_;
   return std::move(result_);
 }
 
-std::vector<eval::EvalResult> Trainer::evaluate() {
-  std::vector<eval::EvalResult> results;
-  if (evaluators_.empty()) return results;
+Evaluation Trainer::evaluate() {
+  Evaluation evaluation;
+  if (evaluators_.empty()) return evaluation;
+  std::vector<eval::EvalResult>& results = evaluation.results;
   model_->eval();
   objective_->eval();
   if (ema_) ema_->apply_to(*model_);
@@ -287,14 +292,14 @@ std::vector<eval::EvalResult> Trainer::evaluate() {
     for (size_t i = 0; i < evaluators_.size(); ++i) {
       eval::EvalContext ctx;
       ctx.device = device_;
-      ctx.step = state_.step;
+      ctx.step = progress_.step;
       ctx.seed = config_.run.seed;
       ctx.base_dir = config_.base_dir;
       ctx.preprocessing = preprocessing;
       ctx.objective = objective_.get();
       if (!setup_.run_dir.empty()) {
         ctx.out_dir = (std::filesystem::path(setup_.run_dir) / "eval" /
-                       (eval_folders[i] + "-" + std::to_string(state_.step)))
+                       (eval_folders[i] + "-" + std::to_string(progress_.step)))
                           .string();
         std::filesystem::create_directories(ctx.out_dir);
       }
@@ -306,8 +311,10 @@ std::vector<eval::EvalResult> Trainer::evaluate() {
     throw;
   }
   resume_training();
-  record_evaluations(results);
-  return results;
+  evaluation.new_best = record_evaluations(results);
+  log_evaluations(*this, results);
+  for (auto& h : hooks_) h->on_evaluation(*this, evaluation);
+  return evaluation;
 }
 
 core::MetricsWriter* Trainer::metrics() {
@@ -315,87 +322,81 @@ core::MetricsWriter* Trainer::metrics() {
   return metrics_.get();
 }
 
-void Trainer::record_evaluations(const std::vector<eval::EvalResult>& results) {
-  state_.improved_at_step = false;
+bool Trainer::record_evaluations(const std::vector<eval::EvalResult>& results) {
+  bool improved = false;
   for (const auto& r : results) {
     result_.evaluations.push_back(r);
     if (r.primary.empty() || !r.metrics.count(r.primary)) continue;
-    const std::string name = "eval/" + r.name + "/" + r.primary;
-    if (!state_.best_metric_name.empty() && state_.best_metric_name != name) continue;
-    const double v = r.metrics.at(r.primary);
-    const bool better = config_.train.best_mode == "max" ? v > state_.best_metric : v < state_.best_metric;
-    if (!state_.has_best || better) {
-      state_.best_metric = v;
-      state_.best_metric_name = name;
-      state_.has_best = true;
-      state_.improved_at_step = true;
-    }
+    improved |= best_.offer("eval/" + r.name + "/" + r.primary, r.metrics.at(r.primary), progress_.step,
+                            config_.train.best_mode == "max");
   }
+  return improved;
 }
 
-runtime::Checkpoint Trainer::make_checkpoint() const {
+TrainingState Trainer::training_state() const {
+  TrainingState s;
+  s.config_yaml = experiment_to_yaml(config_);
+  s.model = runtime::module_state(*model_);
+  if (ema_) s.ema = ema_->state();
+  s.objective = runtime::module_state(*objective_);
+  s.optimizer_type = optimizer_->type();
+  s.optimizer = optimizer_->state();
+  s.progress = progress_;
+  s.data = data_->position();
+  s.loss_scale = scaler_->current_scale();
+  s.scaler_growth = scaler_->growth_tracker();
+  s.best = best_;
+  s.rng_cpu = runtime::default_cpu_generator_state();
+  if (device_.is_cuda()) s.rng_cuda = runtime::default_cuda_generator_state();
+  s.rng_objective = runtime::generator_state(objective_generator_);
+  return s;
+}
+
+void Trainer::save_checkpoint(const std::string& path) {
   runtime::Checkpoint c;
-  c.config_yaml = experiment_to_yaml(config_);
-  c.model = runtime::module_state(*model_);
-  if (ema_) c.ema = ema_->state();
-  c.objective = runtime::module_state(*objective_);
-  c.optimizer_type = optimizer_->type();
-  c.optimizer = optimizer_->state();
-  const StreamPosition pos = data_->position();
-  c.counters = {{"step", state_.step},           {"epoch", state_.epoch},
-                {"loader_epoch", pos.epoch},      {"loader_batch", pos.batch},
-                {"skipped", state_.skipped},      {"has_best", state_.has_best ? 1 : 0},
-                {"scaler_growth", scaler_->growth_tracker()}};
-  c.values = {{"best_metric", state_.best_metric}, {"loss_scale", scaler_->current_scale()}};
-  c.texts = {{"best_metric_name", state_.best_metric_name}};
-  c.rng["cpu"] = runtime::default_cpu_generator_state();
-  if (device_.is_cuda()) c.rng["cuda"] = runtime::default_cuda_generator_state();
-  c.rng["objective"] = runtime::generator_state(objective_generator_);
-  return c;
+  training_state().save(c);
+  runtime::save_checkpoint(c, path);
+  last_checkpoint_ = path;
 }
 
-void Trainer::restore(const runtime::Checkpoint& c) {
+void Trainer::restore(const TrainingState& s) {
   const std::string& path = setup_.resume;
-  if (c.optimizer_type != optimizer_->type())
-    throw core::RuntimeError(path + ": checkpoint was trained with optimizer '" + c.optimizer_type +
+  if (s.optimizer_type != optimizer_->type())
+    throw core::RuntimeError(path + ": checkpoint was trained with optimizer '" + s.optimizer_type +
                              "', this config uses '" + optimizer_->type() + "'");
   try {
-    runtime::load_module_state(*model_, c.model, "checkpoint model");
-    runtime::load_module_state(*objective_, c.objective, "checkpoint objective");
+    runtime::load_module_state(*model_, s.model, "checkpoint model");
+    runtime::load_module_state(*objective_, s.objective, "checkpoint objective");
     if (ema_) {
-      if (c.ema.empty()) {
+      if (s.ema.empty()) {
         core::log_warn(path + ": checkpoint has no EMA weights; EMA restarts from the model");
         ema_ = std::make_unique<runtime::Ema>(*model_, config_.train.ema.decay);
       } else {
-        ema_->load_state(c.ema);
+        ema_->load_state(s.ema);
       }
     }
-    optimizer_->load_state(c.optimizer);
+    optimizer_->load_state(s.optimizer);
   } catch (const core::RuntimeError& e) {
     throw core::RuntimeError(path + ": " + e.what());
   }
-  state_.step = c.counter("step");
-  state_.epoch = c.counter("epoch");
-  state_.skipped = c.counter("skipped");
-  state_.has_best = c.counter("has_best") != 0;
-  state_.best_metric = c.value("best_metric", 0.0);
-  state_.best_metric_name = c.text("best_metric_name");
-  state_.last_checkpoint = path;
-  scaler_->set_state(c.value("loss_scale", scaler_->current_scale()), c.counter("scaler_growth"));
-  data_->seek({c.counter("loader_epoch"), c.counter("loader_batch")});
-  if (c.rng.count("cpu")) runtime::set_default_cpu_generator_state(c.rng.at("cpu"));
-  if (c.rng.count("cuda") && device_.is_cuda()) runtime::set_default_cuda_generator_state(c.rng.at("cuda"));
-  if (c.rng.count("objective")) runtime::set_generator_state(objective_generator_, c.rng.at("objective"));
+  progress_ = s.progress;
+  best_ = s.best;
+  last_checkpoint_ = path;
+  scaler_->set_state(s.loss_scale, s.scaler_growth);
+  data_->seek(s.data);
+  if (s.rng_cpu.defined()) runtime::set_default_cpu_generator_state(s.rng_cpu);
+  if (s.rng_cuda.defined() && device_.is_cuda()) runtime::set_default_cuda_generator_state(s.rng_cuda);
+  if (s.rng_objective.defined()) runtime::set_generator_state(objective_generator_, s.rng_objective);
   const std::string now_yaml = experiment_to_yaml(config_);
-  if (now_yaml != c.config_yaml) {
-    const std::string diff = first_difference(c.config_yaml, now_yaml);
+  if (now_yaml != s.config_yaml) {
+    const std::string diff = first_difference(s.config_yaml, now_yaml);
     if (!setup_.allow_config_change)
       throw core::ConfigError(path + ": the config differs from the one the checkpoint was trained with (" +
                               diff + "); pass --force to continue with the new config");
     core::log_warn(path + ": continuing with a changed config (" + diff + ")");
   }
-  core::log_info("resumed from " + path + " at step " + std::to_string(state_.step) + " (epoch " +
-                 std::to_string(state_.epoch) + ")");
+  core::log_info("resumed from " + path + " at step " + std::to_string(progress_.step) + " (epoch " +
+                 std::to_string(progress_.epoch) + ")");
 }
 
 }  // namespace facerep::trainers

@@ -21,13 +21,13 @@
 #include "eval/evaluator.h"
 #include "losses/objective.h"
 #include "models/backbone.h"
-#include "runtime/checkpoint.h"
 #include "runtime/ema.h"
 #include "runtime/precision.h"
 #include "trainers/batch_stream.h"
 #include "trainers/experiment_config.h"
 #include "trainers/optimizer.h"
 #include "trainers/schedule.h"
+#include "trainers/training_state.h"
 
 namespace facerep::core {
 class MetricsWriter;
@@ -61,15 +61,10 @@ struct StepInfo {
   std::map<std::string, double> scalars; // "loss", every term, objective metrics
 };
 
-struct TrainState {
-  int64_t step = 0;
-  int64_t epoch = 0;
-  int64_t skipped = 0;                   // non-finite batches skipped
-  std::string best_metric_name;          // "eval/<name>/<metric>"
-  double best_metric = 0.0;
-  bool has_best = false;
-  bool improved_at_step = false;         // the last evaluation set a new best
-  std::string last_checkpoint;           // last one written ("" = none yet)
+// One run of every evaluator, as the hooks are told of it.
+struct Evaluation {
+  std::vector<eval::EvalResult> results;
+  bool new_best = false;  // the primary metric improved (Trainer::best() now holds it)
 };
 
 class TrainerHook {
@@ -77,6 +72,8 @@ class TrainerHook {
   virtual ~TrainerHook() = default;
   virtual void on_start(Trainer&) {}
   virtual void after_step(Trainer&, const StepInfo&) {}
+  // After every Trainer::evaluate(), whoever asked for it.
+  virtual void on_evaluation(Trainer&, const Evaluation&) {}
   // `finished`: the planned steps are done (false when stopped early by stop_after).
   virtual void on_end(Trainer&, bool finished) {}
 };
@@ -100,25 +97,32 @@ class Trainer {
   // ---- for hooks ----
   const ExperimentConfig& config() const { return config_; }
   const TrainerSetup& setup() const { return setup_; }
-  TrainState& state() { return state_; }
+  const TrainProgress& progress() const { return progress_; }
+  const BestMetric& best() const { return best_; }
+  // The last checkpoint written or resumed from ("" = none yet).
+  const std::string& last_checkpoint() const { return last_checkpoint_; }
   int64_t total_steps() const { return total_steps_; }
   int64_t steps_per_epoch() const { return data_->batches_per_epoch(); }
   const c10::Device& device() const { return device_; }
   models::Backbone& model() { return *model_; }
-  // Runs every evaluator (with EMA weights when enabled); logs and records the results.
-  std::vector<eval::EvalResult> evaluate();
+  // Runs every evaluator (with EMA weights when enabled), offers the primary metrics to best(),
+  // logs the results and passes them to every hook's on_evaluation.
+  Evaluation evaluate();
   // Everything needed to continue from here.
-  runtime::Checkpoint make_checkpoint() const;
+  TrainingState training_state() const;
+  // Writes training_state() to `path` (atomically); it becomes last_checkpoint().
+  void save_checkpoint(const std::string& path);
   // Appends a hook (they run in order: logging, evaluation, checkpoints by default).
   void add_hook(std::unique_ptr<TrainerHook> hook);
-  void record_evaluations(const std::vector<eval::EvalResult>& results);
   // metrics.jsonl + the TensorBoard event file of the run (one for the whole run, shared by the
   // hooks); null when the run writes nothing (setup().run_dir empty).
   core::MetricsWriter* metrics();
 
  private:
   void build();
-  void restore(const runtime::Checkpoint& ckpt);
+  void restore(const TrainingState& state);
+  // Offers each result's primary metric to best_; true when one set a new best.
+  bool record_evaluations(const std::vector<eval::EvalResult>& results);
   void check_needs() const;
   data::Batch next_batch();
   // One optimizer step on `batch`; returns false when it was skipped (non-finite loss).
@@ -126,7 +130,9 @@ class Trainer {
 
   ExperimentConfig config_;
   TrainerSetup setup_;
-  TrainState state_;
+  TrainProgress progress_;
+  BestMetric best_;
+  std::string last_checkpoint_;
   c10::Device device_{c10::kCPU};
   runtime::Precision precision_ = runtime::Precision::kFp32;
   std::unique_ptr<BatchStream> data_;

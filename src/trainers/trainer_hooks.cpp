@@ -55,7 +55,7 @@ void LoggingHook::after_step(Trainer& t, const StepInfo& info) {
   scalars["lr"] = info.lr;
   scalars["epoch"] = static_cast<double>(info.epoch);
   scalars["images_per_s"] = window_seconds_ > 0 ? window_images_ / window_seconds_ : 0.0;
-  if (t.state().skipped > 0) scalars["skipped_batches"] = static_cast<double>(t.state().skipped);
+  if (t.progress().skipped > 0) scalars["skipped_batches"] = static_cast<double>(t.progress().skipped);
   if (auto* m = t.metrics()) m->write(info.step, "train", scalars);
   if (!progress_) {
     std::string line = "step " + std::to_string(info.step) + "/" + std::to_string(t.total_steps());
@@ -76,36 +76,36 @@ void LoggingHook::on_end(Trainer& t, bool) {
 void log_evaluations(Trainer& t, const std::vector<eval::EvalResult>& results) {
   std::map<std::string, double> scalars;
   for (const auto& r : results) {
-    std::string line = "eval " + r.name + " at step " + std::to_string(t.state().step) + ":";
+    std::string line = "eval " + r.name + " at step " + std::to_string(t.progress().step) + ":";
     for (const auto& [k, v] : r.metrics) {
       scalars[r.name + "/" + k] = v;
       line += " " + k + "=" + fmt(v);
     }
     core::log_info(line);
   }
-  if (auto* m = t.metrics(); m && !scalars.empty()) m->write(t.state().step, "eval", scalars);
+  if (auto* m = t.metrics(); m && !scalars.empty()) m->write(t.progress().step, "eval", scalars);
 }
 
 void EvalHook::after_step(Trainer& t, const StepInfo& info) {
   const int every = t.config().train.eval_every;
   if (every <= 0 || info.step % every != 0 || info.step >= t.total_steps()) return;
-  log_evaluations(t, t.evaluate());
+  t.evaluate();
   last_eval_step_ = info.step;
 }
 
 void EvalHook::on_end(Trainer& t, bool finished) {
-  if (!finished || last_eval_step_ == t.state().step) return;
-  log_evaluations(t, t.evaluate());
-  last_eval_step_ = t.state().step;
+  if (!finished || last_eval_step_ == t.progress().step) return;
+  t.evaluate();
+  last_eval_step_ = t.progress().step;
 }
 
-std::string CheckpointHook::save(Trainer& t, bool best) {
+void CheckpointHook::save(Trainer& t, bool best) {
   const fs::path dir = fs::path(t.setup().run_dir) / "checkpoints";
   fs::create_directories(dir);
   char name[64];
-  std::snprintf(name, sizeof(name), "step_%08lld.ckpt", static_cast<long long>(t.state().step));
+  std::snprintf(name, sizeof(name), "step_%08lld.ckpt", static_cast<long long>(t.progress().step));
   const fs::path file = dir / name;
-  runtime::save_checkpoint(t.make_checkpoint(), file.string());
+  t.save_checkpoint(file.string());
   // last.ckpt / best.ckpt: copy to a temporary name, then rename, so a reader never sees half.
   auto publish = [&](const std::string& alias) {
     const fs::path tmp = dir / (alias + ".tmp");
@@ -123,28 +123,24 @@ std::string CheckpointHook::save(Trainer& t, bool best) {
   std::sort(steps.begin(), steps.end());
   const size_t keep = static_cast<size_t>(t.config().train.keep_last);
   for (size_t i = 0; i + keep < steps.size(); ++i) fs::remove(steps[i]);
-  t.state().last_checkpoint = file.string();
+  last_saved_step_ = t.progress().step;
   core::log_info("checkpoint " + file.string() + (best ? " (new best)" : ""));
-  return file.string();
 }
 
 void CheckpointHook::after_step(Trainer& t, const StepInfo& info) {
   const int every = t.config().train.checkpoint_every;
   const bool periodic = every > 0 && info.step % every == 0 && info.step < t.total_steps();
-  const bool best = t.state().improved_at_step;
-  if (!periodic && !best) return;
-  save(t, best);
-  t.state().improved_at_step = false;
-  last_saved_step_ = info.step;
+  // An evaluation at this step may have written it already (as the new best).
+  if (periodic && last_saved_step_ != info.step) save(t, false);
+}
+
+void CheckpointHook::on_evaluation(Trainer& t, const Evaluation& evaluation) {
+  if (evaluation.new_best) save(t, true);
 }
 
 void CheckpointHook::on_end(Trainer& t, bool) {
   // Always leave a checkpoint of where training ended (finished or stopped early).
-  const bool best = t.state().improved_at_step;
-  if (last_saved_step_ == t.state().step && !best) return;
-  save(t, best);
-  t.state().improved_at_step = false;
-  last_saved_step_ = t.state().step;
+  if (last_saved_step_ != t.progress().step) save(t, false);
 }
 
 }  // namespace facerep::trainers

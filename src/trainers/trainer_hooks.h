@@ -2,7 +2,8 @@
 // The trainer's standard hooks, run in this order after every step: logging (metrics.jsonl +
 // TensorBoard + progress line), evaluation (every train.eval_every steps and at the end),
 // checkpoints (every train.checkpoint_every steps, at the end, and whenever an evaluation sets a
-// new best; keeps the last train.keep_last plus best.ckpt and last.ckpt).
+// new best, which Trainer::evaluate tells it through on_evaluation; keeps the last
+// train.keep_last plus best.ckpt and last.ckpt).
 #include <chrono>
 #include <map>
 #include <memory>
@@ -45,15 +46,18 @@ class EvalHook : public TrainerHook {
 class CheckpointHook : public TrainerHook {
  public:
   void after_step(Trainer& t, const StepInfo& info) override;
+  void on_evaluation(Trainer& t, const Evaluation& evaluation) override;
   void on_end(Trainer& t, bool finished) override;
-  // Writes checkpoints/step_<N>.ckpt and updates last.ckpt (and best.ckpt when `best`).
-  static std::string save(Trainer& t, bool best);
 
  private:
+  // Writes checkpoints/step_<N>.ckpt and updates last.ckpt (and best.ckpt when `best`).
+  void save(Trainer& t, bool best);
+
   int64_t last_saved_step_ = -1;
 };
 
-// Writes eval results to the run's metrics (phase "eval", "<name>/<metric>") and the log.
+// Writes eval results to the run's metrics (phase "eval", "<name>/<metric>") and the log
+// (Trainer::evaluate calls it).
 void log_evaluations(Trainer& t, const std::vector<eval::EvalResult>& results);
 
 }  // namespace facerep::trainers

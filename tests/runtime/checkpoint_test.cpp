@@ -7,7 +7,7 @@
 
 #include "core/error.h"
 #include "runtime/checkpoint.h"
-#include "runtime/ema.h"
+#include "runtime/module_state.h"
 #include "runtime/precision.h"
 #include "runtime/rng.h"
 #include "test_support.h"
@@ -90,30 +90,6 @@ TEST(Checkpoint, LoadingIntoAnotherModelNamesTheMismatch) {
   } catch (const core::RuntimeError& e) {
     EXPECT_NE(std::string(e.what()).find("unexpected extra"), std::string::npos) << e.what();
   }
-}
-
-TEST(Ema, AveragesParametersAndSwapsInAndOut) {
-  torch::nn::Linear lin(1, 1);
-  {
-    torch::NoGradGuard g;
-    lin->weight.fill_(1.0);
-    lin->bias.fill_(0.0);
-  }
-  Ema ema(*lin, 0.9);
-  {
-    torch::NoGradGuard g;
-    lin->weight.fill_(2.0);
-  }
-  ema.update(*lin);  // 0.9·1 + 0.1·2 = 1.1
-  {
-    torch::NoGradGuard g;
-    lin->weight.fill_(3.0);
-  }
-  ema.update(*lin);  // 0.9·1.1 + 0.1·3 = 1.29
-  ema.apply_to(*lin);
-  EXPECT_NEAR(lin->weight.item<float>(), 1.29, 1e-6);
-  ema.restore(*lin);
-  EXPECT_FLOAT_EQ(lin->weight.item<float>(), 3.0f);
 }
 
 TEST(Rng, GeneratorStateRestoresTheSequence) {

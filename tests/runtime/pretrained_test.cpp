@@ -1,10 +1,13 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <torch/torch.h>
 
 #include "core/error.h"
 #include "test_support.h"
 #include "runtime/pretrained.h"
+#include "runtime/state_dict_io.h"
 
 namespace facerep::runtime {
 namespace {
@@ -99,6 +102,32 @@ TEST(Pretrained, PrefixesAreStrippedAndAdded) {
   EXPECT_TRUE(outer.inner->bn->running_var.equal(torch::tensor({4.f, 9.f})));
   EXPECT_TRUE(is_skipped("head.weight", {"head"}));
   EXPECT_FALSE(is_skipped("header.weight", {"head"}));
+}
+
+TEST(Pretrained, LoadPretrainedStripsPrefixAndAdaptsOnlyWhatLoads) {
+  facerep::testing::TempDir dir;
+  StateDict w = tiny_weights("encoder.");
+  w[0].second = torch::ones({3, 2}, torch::kFloat64);  // stored transposed: the adapter fixes it
+  save_state_dict(w, dir.file("w.pt"));
+  PretrainedOptions o;
+  o.path = dir.file("w.pt");
+  o.prefix = "encoder.";
+  o.skip = {"bn.running_var"};
+  std::vector<std::string> seen;
+  Tiny m;
+  const LoadReport r = load_pretrained(m, o, [&seen](StateDict& weights) {
+    for (auto& [name, t] : weights) {
+      seen.push_back(name);
+      if (name == "fc.weight") t = t.t();
+    }
+    return std::string("fc.weight transposed");
+  });
+  EXPECT_EQ(seen.size(), 6u);  // bn.running_var is skipped, so never offered
+  EXPECT_EQ(std::count(seen.begin(), seen.end(), "bn.running_var"), 0);
+  EXPECT_EQ(r.loaded.size(), 6u);
+  EXPECT_EQ(r.skipped, (std::vector<std::string>{"bn.running_var"}));
+  EXPECT_TRUE(m.fc->weight.equal(torch::ones({2, 3})));
+  EXPECT_TRUE(load_pretrained(m, PretrainedOptions{}).loaded.empty());  // no path: nothing
 }
 
 }  // namespace

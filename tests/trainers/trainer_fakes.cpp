@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "core/config_tree.h"
+#include "eval/evaluator.h"
 #include "losses/objective.h"
 #include "models/backbone.h"
 
@@ -128,6 +129,28 @@ class FakeStream : public BatchStream {
   StreamPosition pos_;
 };
 
+struct ScriptedOptions {
+  std::vector<double> scores;
+  template <class V> void visit(V& v) { v("scores", scores, "the primary metric of each call in turn (the last repeats)"); }
+};
+
+// Reports a scripted primary metric "score", so tests decide when the best improves.
+class ScriptedEvaluator : public eval::Evaluator {
+ public:
+  explicit ScriptedEvaluator(const ScriptedOptions& o) : o_(o) {}
+  eval::EvalResult evaluate(models::Backbone&, const eval::EvalContext&) override {
+    eval::EvalResult r;
+    r.name = "scripted";
+    r.primary = "score";
+    r.metrics["score"] = o_.scores.empty() ? 0.0 : o_.scores.at(std::min(calls_++, o_.scores.size() - 1));
+    return r;
+  }
+
+ private:
+  ScriptedOptions o_;
+  size_t calls_ = 0;
+};
+
 }  // namespace
 
 void register_fakes() {
@@ -141,6 +164,11 @@ void register_fakes() {
         "test_softmax", "test objective",
         [](const SoftmaxOptions& o, const losses::ObjectiveContext& c) -> std::shared_ptr<losses::Objective> {
           return std::make_shared<SoftmaxObjective>(o, c);
+        });
+  if (!eval::evaluator_registry().contains("test_scripted"))
+    eval::evaluator_registry().add<ScriptedOptions>(
+        "test_scripted", "test evaluator", [](const ScriptedOptions& o) -> std::shared_ptr<eval::Evaluator> {
+          return std::make_shared<ScriptedEvaluator>(o);
         });
 }
 
@@ -161,7 +189,7 @@ ExperimentConfig fake_config(const std::string& extra) {
   if (!extra.empty()) {
     core::ConfigTree over = core::ConfigTree::load_string(extra, "test.yaml");
     for (const auto& kv : over.root()) {
-      if (kv.second["type"]) {  // another component: replace the section, options and all
+      if (kv.second.IsSequence() || kv.second["type"]) {  // a list or another component: replace it whole
         tree.set(kv.first.as<std::string>(), YAML::Clone(kv.second), "test.yaml");
         continue;
       }

@@ -109,6 +109,50 @@ TEST(Trainer, KeepsLastKCheckpointsAndLoadsTheModelBack) {
   EXPECT_NE(metrics.find("\"step\": 8"), std::string::npos) << metrics.substr(0, 300);
 }
 
+// After every step and at the end: the step best.ckpt holds (0 = none yet).
+class BestCheckpointProbe : public TrainerHook {
+ public:
+  BestCheckpointProbe(std::string path, std::vector<int64_t>* seen) : path_(std::move(path)), seen_(seen) {}
+  void after_step(Trainer&, const StepInfo&) override { probe(); }
+  void on_end(Trainer&, bool) override { probe(); }
+
+ private:
+  void probe() {
+    seen_->push_back(std::filesystem::exists(path_) ? runtime::load_checkpoint(path_).counter("step") : 0);
+  }
+  std::string path_;
+  std::vector<int64_t>* seen_;
+};
+
+TEST(Trainer, BestCheckpointIsWrittenExactlyWhenThePrimaryMetricImproves) {
+  // Evaluations at steps 2, 4, 6 and 8 score 0.5, 0.7, 0.6, 0.9: new bests at 2, 4 and 8 only.
+  // The periodic checkpoint at step 6 must not touch best.ckpt.
+  facerep::testing::TempDir dir;
+  const ExperimentConfig c = fake_config(
+      "train: {steps: 8, eval_every: 2, checkpoint_every: 3}\n"
+      "eval: [{type: test_scripted, scores: [0.5, 0.7, 0.6, 0.9]}]\n");
+  FakeStreamOptions so;
+  so.batch_size = c.train.batch_size;
+  TrainerSetup setup;
+  setup.run_dir = dir.str();
+  setup.progress = false;
+  setup.data = make_fake_stream(so);
+  Trainer t(c, std::move(setup));
+  std::vector<int64_t> seen;
+  t.add_hook(std::make_unique<BestCheckpointProbe>(dir.file("checkpoints/best.ckpt"), &seen));
+  const TrainResult r = t.run();
+  EXPECT_EQ(r.evaluations.size(), 4u);
+  EXPECT_EQ(seen, (std::vector<int64_t>{0, 2, 2, 4, 4, 4, 4, 4, 8}));
+  EXPECT_EQ(t.best().name, "eval/scripted/score");
+  EXPECT_DOUBLE_EQ(t.best().value, 0.9);
+  EXPECT_EQ(t.best().step, 8);
+  // The best is part of the training state: a checkpoint remembers it.
+  TrainingState best;
+  best.load(runtime::load_checkpoint(dir.file("checkpoints/step_00000004.ckpt")));
+  EXPECT_EQ(best.best.step, 4);
+  EXPECT_DOUBLE_EQ(best.best.value, 0.7);
+}
+
 TEST(Trainer, ResumingAnotherModelIsAClearError) {
   facerep::testing::TempDir dir;
   train(fake_config("train: {steps: 2}\n"), {dir.str()});

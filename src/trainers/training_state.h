@@ -1,0 +1,58 @@
+#pragma once
+// Everything a checkpoint carries to continue a run exactly, as one typed value. The trainer
+// captures it (Trainer::training_state) and restores from it; save/load map it to and from the
+// runtime::Checkpoint file, so which key holds what is decided here alone. The LR schedule is a
+// pure function of the step: `progress.step` is its position.
+#include <cstdint>
+#include <string>
+
+#include <ATen/core/Tensor.h>
+
+#include "runtime/checkpoint.h"
+#include "runtime/module_state.h"
+#include "trainers/batch_stream.h"
+
+namespace facerep::trainers {
+
+// Where the training loop stands.
+struct TrainProgress {
+  int64_t step = 0;     // optimizer steps done
+  int64_t epoch = 0;
+  int64_t skipped = 0;  // non-finite batches skipped
+};
+
+// The best value of the primary evaluation metric so far (best.ckpt holds that step).
+struct BestMetric {
+  std::string name;  // "eval/<evaluator>/<metric>"; "" = none yet
+  double value = 0.0;
+  int64_t step = 0;  // the step that reached it
+
+  bool empty() const { return name.empty(); }
+  // Offers metric `name` = `value` at `step`; returns true, keeping it, when it is the first
+  // value or beats the best (higher when `maximize`, else lower). Once a metric is tracked,
+  // other names are ignored.
+  bool offer(const std::string& name, double value, int64_t step, bool maximize);
+};
+
+struct TrainingState {
+  std::string config_yaml;            // the resolved config of the run
+  runtime::NamedTensors model;        // parameters + buffers
+  runtime::NamedTensors ema;          // empty when EMA is off
+  runtime::NamedTensors objective;    // the objective's own modules (classifier, teacher, decoder)
+  std::string optimizer_type;         // "sgd", "adamw", ...
+  runtime::NamedTensors optimizer;    // per-parameter slots, e.g. "model.fc.weight/momentum"
+  TrainProgress progress;
+  StreamPosition data;                // the loader's position
+  double loss_scale = 1.0;            // fp16 dynamic loss scaler
+  int64_t scaler_growth = 0;
+  BestMetric best;
+  // Generator states (uint8 tensors); undefined = not in use (CUDA on a CPU run).
+  at::Tensor rng_cpu, rng_cuda, rng_objective;
+
+  void save(runtime::Checkpoint& c) const;
+  // Throws core::RuntimeError when `c` lacks a counter training needs. Checkpoints written before
+  // the best metric's step was stored load with best.step = 0.
+  void load(const runtime::Checkpoint& c);
+};
+
+}  // namespace facerep::trainers
