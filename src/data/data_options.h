@@ -26,7 +26,7 @@ struct DatasetOptions {
         .min(0);
     v("roi_decode", roi_decode,
       "with views: 1 and a first transform resize/center_crop/random_resized_crop, decode only "
-      "that crop of each JPEG (image_folder, list rows without landmarks/region maps, recordio) "
+      "that crop of each JPEG (image_folder and list rows without landmarks/region maps, recordio) "
       "at the smallest DCT scale that covers the output: same crops, faster, slightly different "
       "resampling; false decodes in full");
   }

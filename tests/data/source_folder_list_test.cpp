@@ -64,6 +64,51 @@ TEST(ImageFolderSource, SortsIdentitiesFiltersFilesAndDropsSmallIdentities) {
   EXPECT_NE(error_of([&] { ImageFolderSource(o, {}); }).find("is not a directory"), std::string::npos);
 }
 
+// A .pts file of 68 points (x0 + i, y0) in the iBUG 300-W layout.
+std::string pts_text(float x0, float y0) {
+  std::string s = "version: 1\nn_points: 68\n{\n";
+  for (int i = 0; i < 68; ++i) s += std::to_string(x0 + i) + " " + std::to_string(y0) + "\n";
+  return s + "}\n";
+}
+
+TEST(ImageFolderSource, ReadsPtsLandmarksBesideEachImage) {
+  testing::TempDir dir;
+  for (int i = 0; i < 2; ++i) {
+    const std::string stem = dir.file("amy/" + std::to_string(i));
+    testing::write_bytes(stem + ".png", testing::encode(testing::gradient_image(16, 16, i), ".png"));
+    testing::write_file(stem + ".pts", pts_text(2.0f * i, 6.0f));
+  }
+  ImageFolderOptions o;
+  o.root = dir.str();
+  o.landmarks = "pts";
+  ImageFolderSource src(o, {});
+  ASSERT_EQ(src.size(), 2);  // the .pts files are not images
+  const Sample b = src.get(1);
+  ASSERT_EQ(b.landmarks.size(), 136u);
+  EXPECT_EQ(b.landmarks[0], 2.f);
+  EXPECT_EQ(b.landmarks[1], 6.f);
+  EXPECT_EQ(b.landmarks[134], 69.f);
+  EXPECT_FALSE(src.get_encoded(1).has_value());  // landmarks need the full decode
+  o.reduce = 2;  // coordinates follow the smaller decode, as in the list source
+  const Sample half = ImageFolderSource(o, {}).get(1);
+  EXPECT_EQ(half.image.size(), cv::Size(8, 8));
+  EXPECT_EQ(half.landmarks[0], 1.f);
+  EXPECT_EQ(half.landmarks[1], 3.f);
+  o.reduce = 1;
+  o.landmarks = "none";
+  EXPECT_TRUE(ImageFolderSource(o, {}).get(1).landmarks.empty());
+
+  o.landmarks = "pts";
+  testing::write_file(dir.file("amy/1.pts"), "version: 1\nn_points: 68\n{\n1 2\n}\n");
+  EXPECT_EQ(error_of([&] { src.get(1); }),
+            "RuntimeError: image_folder: landmarks of " + dir.file("amy/1.png") + ": " + dir.file("amy/1.pts") +
+                ": n_points says 68 but 1 points follow");
+  std::filesystem::remove(dir.file("amy/0.pts"));
+  EXPECT_EQ(error_of([&] { ImageFolderSource(o, {}); }),
+            "RuntimeError: image_folder: " + dir.file("amy/0.png") + " has no landmark file " +
+                dir.file("amy/0.pts") + " (landmarks: pts)");
+}
+
 class ListSourceTest : public ::testing::Test {
  protected:
   void SetUp() override {

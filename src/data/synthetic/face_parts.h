@@ -1,5 +1,5 @@
 #pragma once
-// The drawing kit of the synthetic faces (synthetic_face.cpp composes a face from it): a portable
+// The drawing kit of the synthetic faces (face_draw.cpp draws the parts with it): a portable
 // generator, the identity's fixed traits, the canonical-to-pixel frame (yaw-like turn, roll,
 // zoom, shift) and a canvas that paints the image and the region map together.
 #include <algorithm>
