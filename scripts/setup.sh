@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(build-essential cmake ninja-build ccache libtorch-dev libgloo-dev libopencv-dev
           libyaml-cpp-dev libjpeg62-turbo-dev libcxxopts-dev libgtest-dev libopenblas0-pthread python3-torch
-          python3-torchvision)
+          python3-torchvision libisal-dev)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -39,19 +39,13 @@ class TorchArchive {
   explicit TorchArchive(const std::string& path) : path_(path), zip_(path) {}
 
   PyRef read() {
-    std::string pickle_name;
-    for (const auto& name : zip_.names()) {
-      const size_t slash = name.find('/');
-      if (slash != std::string::npos && name.substr(slash + 1) == "data.pkl") pickle_name = name;
-    }
-    if (pickle_name.empty()) fail("no <archive>/data.pkl entry (not a torch.save file)");
-    prefix_ = pickle_name.substr(0, pickle_name.size() - std::string("data.pkl").size());
-    if (zip_.contains(prefix_ + "byteorder") && zip_.read(prefix_ + "byteorder") != "little")
+    if (!zip_.contains("data.pkl")) fail("no <archive>/data.pkl entry (not a torch.save file)");
+    if (zip_.contains("byteorder") && zip_.read_string("byteorder") != "little")
       fail("big-endian checkpoints are not supported");
     PickleHooks hooks;
     hooks.persistent_load = [this](const PyRef& pid) { return load_storage(pid); };
     hooks.construct = [this](const std::string& g, const std::vector<PyRef>& a) { return construct(g, a); };
-    return read_pickle(zip_.read(pickle_name), hooks, path_);
+    return read_pickle(zip_.read_string("data.pkl"), hooks, path_);
   }
 
  private:
@@ -72,13 +66,16 @@ class TorchArchive {
     if (cached != storages_.end()) {
       storage = cached->second;
     } else {
-      const std::string bytes = zip_.read(prefix_ + "data/" + key);
+      size_t nbytes = 0;
+      at::DataPtr bytes = zip_.read("data/" + key, &nbytes);
       const int64_t item = static_cast<int64_t>(c10::elementSize(dt->second));
-      if (numel < 0 || static_cast<int64_t>(bytes.size()) != numel * item)
-        fail("storage " + key + " holds " + std::to_string(bytes.size()) + " bytes, expected " +
+      if (numel < 0 || static_cast<int64_t>(nbytes) != numel * item)
+        fail("storage " + key + " holds " + std::to_string(nbytes) + " bytes, expected " +
              std::to_string(numel) + " x " + std::to_string(item));
-      storage = torch::empty({numel}, torch::TensorOptions().dtype(dt->second));
-      if (!bytes.empty()) std::memcpy(storage.data_ptr(), bytes.data(), bytes.size());
+      // The tensor adopts the record's buffer: no copy.
+      c10::Storage adopted(c10::Storage::use_byte_size_t(), nbytes, std::move(bytes), c10::GetAllocator(c10::kCPU),
+                           /*resizable=*/true);
+      storage = torch::empty({0}, torch::TensorOptions().dtype(dt->second)).set_(adopted, 0, {numel}, {1});
       storages_[key] = storage;
     }
     PyRef v = PyValue::make(Kind::kTensor);
@@ -140,7 +137,6 @@ class TorchArchive {
 
   std::string path_;
   ZipReader zip_;
-  std::string prefix_;
   std::map<std::string, at::Tensor> storages_;
 };
 

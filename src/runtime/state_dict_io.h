@@ -2,8 +2,9 @@
 // Reading and writing tensors and checkpoints in the format of Python's torch.save / torch.load,
 // so weights move both ways between facerep and PyTorch code.
 //
-// Writing goes through torch::pickle_save. Reading uses our own zip + pickle reader, because
-// LibTorch's torch::pickle_load rejects what Python checkpoints usually hold:
+// Writing goes through torch::pickle_save. Reading takes the archive's records from LibTorch's
+// reader (runtime/zip_reader.h) but unpickles them with our own reader, because LibTorch's
+// torch::pickle_load rejects what Python checkpoints usually hold:
 // collections.OrderedDict (what state_dict() returns), argparse.Namespace (MAE's "args"),
 // nn.Parameter. Python classes we do not know load as opaque dicts (see load_ivalue) instead of
 // failing, so the tensors beside them are still usable.

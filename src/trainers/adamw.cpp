@@ -1,45 +1,27 @@
 #include "trainers/adamw.h"
 
-#include <cmath>
-
 #include <ATen/ATen.h>
+#include <torch/optim/adamw.h>
 
 namespace facerep::trainers {
 
 AdamW::AdamW(std::vector<ParamGroup> groups, double base_lr, double beta1, double beta2, double eps)
-    : Optimizer(std::move(groups), base_lr), beta1_(beta1), beta2_(beta2), eps_(eps) {}
+    : Optimizer(std::move(groups), base_lr) {
+  const auto defaults = torch::optim::AdamWOptions(base_lr).betas({beta1, beta2}).eps(eps);
+  torch_ = std::make_unique<torch::optim::AdamW>(torch_groups(defaults), defaults);
+}
 
-void AdamW::step() {
-  at::NoGradGuard no_grad;
-  size_t i = 0;
-  for (size_t gi = 0; gi < groups_.size(); ++gi) {
-    const ParamGroup& g = groups_[gi];
-    const double lr = group_lr(gi);
-    for (size_t j = 0; j < g.params.size(); ++j, ++i) {
-      at::Tensor p = g.params[j];
-      if (!p.grad().defined()) continue;
-      const at::Tensor& grad = p.grad();
-      Slots& s = slots(i);
-      if (s.empty()) {
-        // The step count lives in a 0-d int64 tensor so it checkpoints like the moments.
-        s.emplace_back("step", at::zeros({}, at::kLong));
-        s.emplace_back("exp_avg", at::zeros_like(p));
-        s.emplace_back("exp_avg_sq", at::zeros_like(p));
-      }
-      at::Tensor& step_t = s[0].second;
-      at::Tensor& m = s[1].second;
-      at::Tensor& v = s[2].second;
-      step_t.add_(1);
-      const double t = static_cast<double>(step_t.item<int64_t>());
-      if (g.weight_decay != 0.0) p.mul_(1.0 - lr * g.weight_decay);
-      m.mul_(beta1_).add_(grad, 1.0 - beta1_);
-      v.mul_(beta2_).addcmul_(grad, grad, 1.0 - beta2_);
-      const double bc1 = 1.0 - std::pow(beta1_, t);
-      const double bc2 = 1.0 - std::pow(beta2_, t);
-      at::Tensor denom = (v.sqrt() / std::sqrt(bc2)).add_(eps_);
-      p.addcdiv_(m, denom, -lr / bc1);
-    }
-  }
+Optimizer::Slots AdamW::to_slots(const torch::optim::OptimizerParamState& state) const {
+  const auto& s = static_cast<const torch::optim::AdamWParamState&>(state);
+  return {{"step", at::scalar_tensor(s.step(), at::kLong)}, {"exp_avg", s.exp_avg()}, {"exp_avg_sq", s.exp_avg_sq()}};
+}
+
+std::unique_ptr<torch::optim::OptimizerParamState> AdamW::from_slots(const Slots& slots) const {
+  auto state = std::make_unique<torch::optim::AdamWParamState>();
+  state->step(slots.at(0).second.item<int64_t>());
+  state->exp_avg(slots.at(1).second);
+  state->exp_avg_sq(slots.at(2).second);
+  return state;
 }
 
 void register_adamw() {

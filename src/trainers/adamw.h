@@ -1,5 +1,6 @@
 #pragma once
-// `optim: {type: adamw}` — Adam with decoupled weight decay, the update rule of torch.optim.AdamW:
+// `optim: {type: adamw}` — torch::optim::AdamW: Adam with decoupled weight decay, the update rule
+// of Python's torch.optim.AdamW:
 // p *= 1 − lr·wd; m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g²;
 // p -= lr/(1−β1^t) · m / (sqrt(v)/sqrt(1−β2^t) + eps).
 #include "trainers/optimizer.h"
@@ -24,13 +25,12 @@ class AdamW : public Optimizer {
  public:
   AdamW(std::vector<ParamGroup> groups, double base_lr, double beta1, double beta2, double eps);
   const char* type() const override { return "adamw"; }
-  void step() override;
 
  protected:
+  // "step" is a 0-d int64 tensor so it checkpoints like the moments.
   std::vector<std::string> slot_names() const override { return {"step", "exp_avg", "exp_avg_sq"}; }
-
- private:
-  double beta1_, beta2_, eps_;
+  Slots to_slots(const torch::optim::OptimizerParamState& state) const override;
+  std::unique_ptr<torch::optim::OptimizerParamState> from_slots(const Slots& slots) const override;
 };
 
 void register_adamw();

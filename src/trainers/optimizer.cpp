@@ -2,9 +2,10 @@
 
 #include <cmath>
 #include <map>
-#include <tuple>
+#include <set>
 
 #include <ATen/ATen.h>
+#include <c10/util/C++17.h>
 
 #include "core/error.h"
 
@@ -14,6 +15,8 @@ namespace {
 bool ends_with(const std::string& s, const std::string& tail) {
   return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
+// How LibTorch keys an optimizer's per-parameter state (as torch/optim/serialize.h does).
+std::string state_key(const at::Tensor& p) { return c10::guts::to_string(p.unsafeGetTensorImpl()); }
 }  // namespace
 
 std::vector<ParamGroup> build_param_groups(const OptimizerInputs& in, double weight_decay,
@@ -54,24 +57,16 @@ double scaled_lr(const OptimizerCommon& common, int64_t global_batch) {
 }
 
 Optimizer::Optimizer(std::vector<ParamGroup> groups, double base_lr)
-    : groups_(std::move(groups)), base_lr_(base_lr), lr_(base_lr) {
-  size_t n = 0;
-  for (const auto& g : groups_) n += g.params.size();
-  slots_.resize(n);
-}
+    : groups_(std::move(groups)), base_lr_(base_lr), lr_(base_lr) {}
 
-void Optimizer::zero_grad() {
-  for (auto& g : groups_)
-    for (auto& p : g.params) {
-      at::Tensor grad = p.mutable_grad();
-      if (grad.defined()) {
-        grad.detach_();
-        grad.zero_();
-      }
-    }
-}
+void Optimizer::step() { torch_->step(); }
 
-void Optimizer::set_lr(double lr) { lr_ = lr; }
+void Optimizer::zero_grad() { torch_->zero_grad(); }
+
+void Optimizer::set_lr(double lr) {
+  lr_ = lr;
+  for (size_t i = 0; i < groups_.size(); ++i) torch_->param_groups()[i].options().set_lr(group_lr(i));
+}
 
 std::vector<at::Tensor> Optimizer::parameters() const {
   std::vector<at::Tensor> out;
@@ -81,42 +76,52 @@ std::vector<at::Tensor> Optimizer::parameters() const {
 
 NamedTensors Optimizer::state() const {
   NamedTensors out;
-  size_t i = 0;
   for (const auto& g : groups_)
-    for (size_t j = 0; j < g.params.size(); ++j, ++i)
-      for (const auto& [slot, t] : slots_[i]) out.emplace_back(g.param_names[j] + "/" + slot, t.detach().clone());
+    for (size_t j = 0; j < g.params.size(); ++j) {
+      const auto it = torch_->state().find(state_key(g.params[j]));
+      if (it == torch_->state().end()) continue;  // never updated yet
+      for (const auto& [slot, t] : to_slots(*it->second))
+        out.emplace_back(g.param_names[j] + "/" + slot, t.detach().clone());
+    }
   return out;
 }
 
 void Optimizer::load_state(const NamedTensors& state) {
   std::map<std::string, at::Tensor> given(state.begin(), state.end());
   const std::vector<std::string> names = slot_names();
-  std::vector<Slots> loaded(slots_.size());
-  size_t i = 0, used = 0;
+  ska::flat_hash_map<std::string, std::unique_ptr<torch::optim::OptimizerParamState>> loaded;
+  size_t used = 0;
   for (const auto& g : groups_)
-    for (size_t j = 0; j < g.params.size(); ++j, ++i) {
+    for (size_t j = 0; j < g.params.size(); ++j) {
+      const at::Tensor& p = g.params[j];
+      Slots slots;
+      std::string missing;
       for (const auto& slot : names) {
-        auto it = given.find(g.param_names[j] + "/" + slot);
-        if (it == given.end()) continue;  // a parameter never updated has no state yet
-        const at::Tensor& p = g.params[j];
+        const std::string key = g.param_names[j] + "/" + slot;
+        auto it = given.find(key);
+        if (it == given.end()) {
+          if (missing.empty()) missing = key;
+          continue;
+        }
         if (it->second.dim() > 0 && it->second.sizes() != p.sizes())
-          throw core::RuntimeError("optimizer state for '" + g.param_names[j] + "/" + slot +
-                                   "' has another shape than the parameter");
-        loaded[i].emplace_back(slot, it->second.to(it->second.dim() > 0 ? p.device() : at::kCPU).clone());
-        ++used;
+          throw core::RuntimeError("optimizer state for '" + key + "' has another shape than the parameter");
+        slots.emplace_back(slot, it->second.to(it->second.dim() > 0 ? p.device() : at::kCPU).clone());
       }
+      if (slots.empty()) continue;  // a parameter never updated has no state yet
+      if (!missing.empty()) throw core::RuntimeError("optimizer state has no entry '" + missing + "'");
+      used += slots.size();
+      loaded[state_key(p)] = from_slots(slots);
     }
   if (used != given.size()) {
-    std::map<std::string, bool> known;
-    i = 0;
+    std::set<std::string> known;
     for (const auto& g : groups_)
       for (const auto& n : g.param_names)
-        for (const auto& slot : names) known[n + "/" + slot] = true;
+        for (const auto& slot : names) known.insert(n + "/" + slot);
     for (const auto& kv : given)
       if (!known.count(kv.first))
         throw core::RuntimeError("optimizer state has an entry for an unknown parameter: '" + kv.first + "'");
   }
-  slots_ = std::move(loaded);
+  torch_->state() = std::move(loaded);
 }
 
 OptimizerRegistry& optimizer_registry() {

@@ -1,8 +1,9 @@
 #pragma once
 // Optimizers chosen by `optim: {type: ...}`. They take parameter groups (weight decay on/off,
 // a layer-wise lr scale) built from the model and the objective, so the trainer never needs to
-// know which optimizer it holds. State (momentum, Adam moments) is exposed per parameter name so
-// checkpoints restore it exactly and name what does not match.
+// know which optimizer it holds. The update itself is LibTorch's (torch::optim::SGD / AdamW, one
+// torch parameter group per ParamGroup); what we add is the grouping, the lr set per step, and
+// state exposed per parameter name so checkpoints restore it exactly and name what does not match.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -11,6 +12,7 @@
 
 #include <ATen/core/Tensor.h>
 #include <torch/nn/module.h>
+#include <torch/optim/optimizer.h>
 
 #include "core/registry.h"
 #include "models/backbone.h"
@@ -66,7 +68,7 @@ class Optimizer {
 
   virtual const char* type() const = 0;
   // One update of every parameter from its .grad (parameters without a gradient are skipped).
-  virtual void step() = 0;
+  void step();
   void zero_grad();
 
   // Sets the lr of every group to lr × its lr_scale (schedules call this every step).
@@ -79,23 +81,34 @@ class Optimizer {
   std::vector<at::Tensor> parameters() const;
 
   // Per-parameter state as "<param name>/<slot>" tensors (a copy), and back. load_state throws
-  // core::RuntimeError naming the first parameter whose state is missing or has another shape.
+  // core::RuntimeError naming the first parameter whose state is missing, partial or has another
+  // shape, or the first entry for an unknown parameter.
   NamedTensors state() const;
   void load_state(const NamedTensors& state);
 
  protected:
-  // Slots of one parameter (e.g. {"momentum", t}); empty before its first update.
+  // Slots of one parameter (e.g. {"momentum", t}), in slot_names() order.
   using Slots = std::vector<std::pair<std::string, at::Tensor>>;
-  Slots& slots(size_t flat_index) { return slots_.at(flat_index); }
-  // Names of the slots this optimizer keeps, for validating a loaded state.
   virtual std::vector<std::string> slot_names() const = 0;
+  virtual Slots to_slots(const torch::optim::OptimizerParamState& state) const = 0;
+  virtual std::unique_ptr<torch::optim::OptimizerParamState> from_slots(const Slots& slots) const = 0;
+
+  // One LibTorch parameter group per ParamGroup: `defaults` with the group's lr and weight decay.
+  template <class Options>
+  std::vector<torch::optim::OptimizerParamGroup> torch_groups(const Options& defaults) const {
+    std::vector<torch::optim::OptimizerParamGroup> out;
+    for (const auto& g : groups_) {
+      auto options = std::make_unique<Options>(defaults);
+      options->lr(lr_ * g.lr_scale).weight_decay(g.weight_decay);
+      out.emplace_back(g.params, std::move(options));
+    }
+    return out;
+  }
 
   std::vector<ParamGroup> groups_;
   double base_lr_;
   double lr_;
-
- private:
-  std::vector<Slots> slots_;  // indexed like parameters()
+  std::unique_ptr<torch::optim::Optimizer> torch_;  // set by the subclass constructor
 };
 
 using OptimizerRegistry = core::Registry<Optimizer, const OptimizerInputs&>;

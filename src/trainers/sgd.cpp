@@ -1,36 +1,24 @@
 #include "trainers/sgd.h"
 
-#include <ATen/ATen.h>
+#include <torch/optim/sgd.h>
 
 namespace facerep::trainers {
 
 Sgd::Sgd(std::vector<ParamGroup> groups, double base_lr, double momentum, bool nesterov)
-    : Optimizer(std::move(groups), base_lr), momentum_(momentum), nesterov_(nesterov) {}
+    : Optimizer(std::move(groups), base_lr) {
+  // LibTorch rejects Nesterov without momentum; with momentum 0 it would change nothing anyway.
+  const auto defaults = torch::optim::SGDOptions(base_lr).momentum(momentum).nesterov(nesterov && momentum > 0);
+  torch_ = std::make_unique<torch::optim::SGD>(torch_groups(defaults), defaults);
+}
 
-void Sgd::step() {
-  at::NoGradGuard no_grad;
-  size_t i = 0;
-  for (size_t gi = 0; gi < groups_.size(); ++gi) {
-    const ParamGroup& g = groups_[gi];
-    const double lr = group_lr(gi);
-    for (size_t j = 0; j < g.params.size(); ++j, ++i) {
-      at::Tensor p = g.params[j];
-      if (!p.grad().defined()) continue;
-      at::Tensor d = p.grad();
-      if (g.weight_decay != 0.0) d = d.add(p, g.weight_decay);
-      if (momentum_ != 0.0) {
-        Slots& s = slots(i);
-        if (s.empty()) {
-          s.emplace_back("momentum", d.clone());
-        } else {
-          s[0].second.mul_(momentum_).add_(d);
-        }
-        const at::Tensor& buf = s[0].second;
-        d = nesterov_ ? d.add(buf, momentum_) : buf;
-      }
-      p.add_(d, -lr);
-    }
-  }
+Optimizer::Slots Sgd::to_slots(const torch::optim::OptimizerParamState& state) const {
+  return {{"momentum", static_cast<const torch::optim::SGDParamState&>(state).momentum_buffer()}};
+}
+
+std::unique_ptr<torch::optim::OptimizerParamState> Sgd::from_slots(const Slots& slots) const {
+  auto state = std::make_unique<torch::optim::SGDParamState>();
+  state->momentum_buffer(slots.at(0).second);
+  return state;
 }
 
 void register_sgd() {

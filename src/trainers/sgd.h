@@ -1,7 +1,7 @@
 #pragma once
-// `optim: {type: sgd}` — SGD with (Nesterov) momentum and coupled weight decay, the update rule
-// of torch.optim.SGD (dampening 0): g += wd·p; buf = m·buf + g (buf = g at the first step);
-// p -= lr · (nesterov ? g + m·buf : buf).
+// `optim: {type: sgd}` — torch::optim::SGD: (Nesterov) momentum and coupled weight decay, the
+// update rule of Python's torch.optim.SGD (dampening 0): g += wd·p; buf = m·buf + g (buf = g at
+// the first step); p -= lr · (nesterov ? g + m·buf : buf).
 #include "trainers/optimizer.h"
 
 namespace facerep::trainers {
@@ -22,14 +22,11 @@ class Sgd : public Optimizer {
  public:
   Sgd(std::vector<ParamGroup> groups, double base_lr, double momentum, bool nesterov);
   const char* type() const override { return "sgd"; }
-  void step() override;
 
  protected:
   std::vector<std::string> slot_names() const override { return {"momentum"}; }
-
- private:
-  double momentum_;
-  bool nesterov_;
+  Slots to_slots(const torch::optim::OptimizerParamState& state) const override;
+  std::unique_ptr<torch::optim::OptimizerParamState> from_slots(const Slots& slots) const override;
 };
 
 void register_sgd();

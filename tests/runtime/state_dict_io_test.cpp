@@ -41,6 +41,10 @@ torch.save(sd, sys.argv[1])
 with zipfile.ZipFile(sys.argv[1]) as src, zipfile.ZipFile(sys.argv[2], 'w', zipfile.ZIP_DEFLATED) as dst:
     for info in src.infolist():
         dst.writestr(info.filename, src.read(info.filename))
+with zipfile.ZipFile(sys.argv[1]) as src, zipfile.ZipFile(sys.argv[3], 'w') as dst:
+    for info in src.infolist():
+        if not info.filename.endswith('/version'):
+            dst.writestr(info.filename, src.read(info.filename))
 )PY";
 
 void expect_python_state_dict(const StateDict& sd) {
@@ -79,10 +83,17 @@ TEST(StateDictIo, ReadsPythonOrderedDictOfEveryDtype) {
   FACEREP_SKIP_WITHOUT_PYTHON_TORCH();
   TempDir dir;
   std::string out;
-  ASSERT_EQ(run_python(dir, kWriteStateDict, dir.file("sd.pth") + " " + dir.file("deflated.pth"), &out), 0) << out;
+  ASSERT_EQ(run_python(dir, kWriteStateDict,
+                       dir.file("sd.pth") + " " + dir.file("deflated.pth") + " " + dir.file("noversion.pth"), &out),
+            0)
+      << out;
   expect_python_state_dict(load_state_dict(dir.file("sd.pth")));
-  // Zip archives re-written with deflate read the same.
+  // Zip archives re-written with deflate read the same (their folder "sd" is not their file name).
   expect_python_state_dict(load_state_dict(dir.file("deflated.pth")));
+  // LibTorch's own errors name the file too.
+  const std::string no_version = runtime_error_message([&] { load_state_dict(dir.file("noversion.pth")); });
+  EXPECT_NE(no_version.find("noversion.pth: "), std::string::npos) << no_version;
+  EXPECT_NE(no_version.find("version"), std::string::npos) << no_version;
 }
 
 // The shape of an official MAE checkpoint: an OrderedDict under "model" beside an

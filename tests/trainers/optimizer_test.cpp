@@ -3,6 +3,8 @@
 #include <torch/torch.h>
 
 #include "core/error.h"
+#include "runtime/python_torch.h"
+#include "runtime/state_dict_io.h"
 #include "trainers/adamw.h"
 #include "trainers/optimizer.h"
 #include "trainers/sgd.h"
@@ -10,6 +12,9 @@
 
 namespace facerep::trainers {
 namespace {
+
+using facerep::testing::TempDir;
+using facerep::testing::run_python;
 
 // One parameter group holding clones of `init`, with the given weight decay.
 std::vector<ParamGroup> group_of(const std::vector<at::Tensor>& params, double wd) {
@@ -45,37 +50,114 @@ TEST(Sgd, OneStepMatchesHandComputation) {
   EXPECT_NEAR(p[1].item<float>(), -2.4 - 0.5 * (0.72 + 0.76), 1e-6);
 }
 
-void expect_matches_torch(bool nesterov) {
-  at::Tensor a = at::randn({3, 4}).requires_grad_(), b = at::randn({5}).requires_grad_();
-  at::Tensor ta = a.detach().clone().requires_grad_(), tb = b.detach().clone().requires_grad_();
-  Sgd ours(group_of({a, b}, 5e-4), 0.1, 0.9, nesterov);
-  torch::optim::SGD ref({ta, tb}, torch::optim::SGDOptions(0.1).momentum(0.9).nesterov(nesterov).weight_decay(5e-4));
-  for (int k = 0; k < 4; ++k) {
-    set_grads({a, b}, k);
-    set_grads({ta, tb}, k);
-    ours.step();
-    ref.step();
-  }
-  EXPECT_TRUE(at::allclose(a, ta, 1e-6, 1e-7));
-  EXPECT_TRUE(at::allclose(b, tb, 1e-6, 1e-7));
+TEST(Sgd, NesterovMatchesHandComputation) {
+  at::Tensor p = at::tensor({1.0f}).requires_grad_();
+  Sgd opt(group_of({p}, 0.0), 0.1, 0.9, true);
+  // buf = g = 1; p -= 0.1·(g + 0.9·buf) = 0.19
+  p.mutable_grad() = at::tensor({1.0f});
+  opt.step();
+  EXPECT_NEAR(p.item<float>(), 0.81, 1e-6);
+  // buf = 0.9·1 + 1 = 1.9; p -= 0.1·(1 + 0.9·1.9) = 0.271
+  p.mutable_grad() = at::tensor({1.0f});
+  opt.step();
+  EXPECT_NEAR(p.item<float>(), 0.539, 1e-6);
 }
 
-TEST(Sgd, MatchesTorchOptimSgd) { expect_matches_torch(false); }
-TEST(Sgd, NesterovMatchesTorchOptimSgd) { expect_matches_torch(true); }
+TEST(AdamW, DecoupledWeightDecayMatchesHandComputation) {
+  at::Tensor p = at::tensor({1.0}, at::kDouble).requires_grad_();
+  AdamW opt(group_of({p}, 0.1), 0.1, 0.9, 0.999, 1e-8);
+  // Step 1: p = 1·(1 − 0.1·0.1) = 0.99 first (decay is decoupled from the moments); m = 0.05,
+  // v = 0.00025; update = 0.1/(1 − 0.9) · m / (sqrt(v)/sqrt(1 − 0.999) + eps) = 0.05/(0.5 + 1e-8).
+  // (An L2 penalty folded into g would give exactly 0.9.)
+  p.mutable_grad() = at::tensor({0.5}, at::kDouble);
+  opt.step();
+  const double p1 = 0.99 - 0.05 / (0.5 + 1e-8);
+  EXPECT_NEAR(p.item<double>(), p1, 1e-12);
+  // Step 2 with g = −0.25: m = 0.045 − 0.025 = 0.02, v = 0.999·0.00025 + 0.001·0.0625 = 0.00031225.
+  p.mutable_grad() = at::tensor({-0.25}, at::kDouble);
+  opt.step();
+  const double denom = std::sqrt(0.00031225) / std::sqrt(1 - 0.999 * 0.999) + 1e-8;
+  EXPECT_NEAR(p.item<double>(), p1 * 0.99 - 0.1 / (1 - 0.81) * 0.02 / denom, 1e-12);
+}
 
-TEST(AdamW, MatchesTorchOptimAdamW) {
-  at::Tensor a = at::randn({3, 4}).requires_grad_(), b = at::randn({5}).requires_grad_();
-  at::Tensor ta = a.detach().clone().requires_grad_(), tb = b.detach().clone().requires_grad_();
-  AdamW ours(group_of({a, b}, 0.05), 1e-2, 0.9, 0.95, 1e-8);
-  torch::optim::AdamW ref({ta, tb}, torch::optim::AdamWOptions(1e-2).betas({0.9, 0.95}).weight_decay(0.05).eps(1e-8));
-  for (int k = 0; k < 5; ++k) {
-    set_grads({a, b}, k);
-    set_grads({ta, tb}, k);
-    ours.step();
-    ref.step();
+// Two groups (weight decay 0.05 at lr scale 1; none at lr scale 0.5), the lr changed every step
+// as a schedule does: each run of ours must equal Python's torch.optim on the same numbers.
+const char* kPythonOptimizers = R"PY(
+import sys, torch
+d = torch.load(sys.argv[1])
+steps, n = int(d['steps'].item()), 3
+for kind in ('sgd', 'nesterov', 'adamw'):
+    params = [d['init.%d' % i].clone().requires_grad_() for i in range(n)]
+    groups = [{'params': params[:2], 'weight_decay': 0.05}, {'params': params[2:], 'weight_decay': 0.0}]
+    if kind == 'adamw':
+        opt = torch.optim.AdamW(groups, lr=1.0, betas=(0.9, 0.95), eps=1e-8, foreach=False)
+    else:
+        opt = torch.optim.SGD(groups, lr=1.0, momentum=0.9, nesterov=kind == 'nesterov', foreach=False)
+    for k in range(steps):
+        for g, scale in zip(opt.param_groups, (1.0, 0.5)):
+            g['lr'] = d['lr.%d' % k].item() * scale
+        for i, p in enumerate(params):
+            p.grad = d['grad.%d.%d' % (k, i)].clone()
+        opt.step()
+    out = {}
+    for i, p in enumerate(params):
+        out['p%d' % i] = p.detach()
+        for slot, t in opt.state[p].items():
+            out['p%d/%s' % (i, slot)] = torch.as_tensor(t).detach()
+    torch.save(out, sys.argv[2] + '/' + kind + '.pt')
+)PY";
+
+TEST(Optimizer, MatchesPythonTorchOptimWithGroupsAndPerStepLr) {
+  FACEREP_SKIP_WITHOUT_PYTHON_TORCH();
+  TempDir dir;
+  const int steps = 5;
+  const std::vector<at::Tensor> init = {at::randn({3, 4}), at::randn({5}), at::randn({2, 2})};
+  runtime::StateDict inputs = {{"steps", at::tensor(int64_t{steps})}};
+  for (size_t i = 0; i < init.size(); ++i) inputs.emplace_back("init." + std::to_string(i), init[i]);
+  for (int k = 0; k < steps; ++k) {
+    inputs.emplace_back("lr." + std::to_string(k), at::tensor(0.1 / (k + 1), at::kDouble));
+    for (size_t i = 0; i < init.size(); ++i)
+      inputs.emplace_back("grad." + std::to_string(k) + "." + std::to_string(i), at::randn(init[i].sizes()));
   }
-  EXPECT_TRUE(at::allclose(a, ta, 1e-5, 1e-6)) << (a - ta).abs().max();
-  EXPECT_TRUE(at::allclose(b, tb, 1e-5, 1e-6));
+  runtime::save_state_dict(inputs, dir.file("inputs.pt"));
+  std::string out;
+  ASSERT_EQ(run_python(dir, kPythonOptimizers, dir.file("inputs.pt") + " " + dir.str(), &out), 0) << out;
+
+  for (const std::string kind : {"sgd", "nesterov", "adamw"}) {
+    std::vector<at::Tensor> p;
+    for (const auto& t : init) p.push_back(t.clone().requires_grad_());
+    std::vector<ParamGroup> groups = group_of({p[0], p[1]}, 0.05);
+    ParamGroup second = group_of({p[2]}, 0.0)[0];
+    second.param_names = {"p2"};
+    second.lr_scale = 0.5;
+    groups.push_back(second);
+    std::shared_ptr<Optimizer> opt;
+    if (kind == "adamw") opt = std::make_shared<AdamW>(groups, 1.0, 0.9, 0.95, 1e-8);
+    else opt = std::make_shared<Sgd>(groups, 1.0, 0.9, kind == "nesterov");
+    for (int k = 0; k < steps; ++k) {
+      opt->set_lr(0.1 / (k + 1));
+      for (size_t i = 0; i < p.size(); ++i)
+        p[i].mutable_grad() = runtime::find_tensor(inputs, "grad." + std::to_string(k) + "." + std::to_string(i)).clone();
+      opt->step();
+    }
+    const runtime::StateDict ref = runtime::load_state_dict(dir.file(kind + ".pt"));
+    for (size_t i = 0; i < p.size(); ++i) {
+      const at::Tensor expected = runtime::find_tensor(ref, "p" + std::to_string(i));
+      EXPECT_TRUE(at::equal(p[i], expected)) << kind << " p" << i << ": max diff " << (p[i] - expected).abs().max();
+    }
+    // Optimizer state too, slot by slot (Python's names for ours).
+    const std::map<std::string, std::string> python_slot = {
+        {"momentum", "momentum_buffer"}, {"step", "step"}, {"exp_avg", "exp_avg"}, {"exp_avg_sq", "exp_avg_sq"}};
+    const NamedTensors state = opt->state();
+    EXPECT_EQ(state.size(), kind == "adamw" ? 9u : 3u) << kind;
+    for (const auto& [name, t] : state) {
+      const size_t slash = name.find('/');
+      const at::Tensor expected =
+          runtime::find_tensor(ref, name.substr(0, slash + 1) + python_slot.at(name.substr(slash + 1)));
+      ASSERT_TRUE(expected.defined()) << kind << " " << name;
+      EXPECT_TRUE(at::equal(t.to(at::kDouble), expected.to(at::kDouble))) << kind << " " << name;
+    }
+  }
 }
 
 TEST(AdamW, FirstStepIsSignedLr) {
@@ -111,6 +193,13 @@ TEST(Optimizer, StateRoundTripContinuesIdentically) {
     }
     const NamedTensors state = o1->state();
     ASSERT_FALSE(state.empty()) << type;
+    // The checkpoint format: "<param name>/<slot>", AdamW's step a 0-d int64 tensor.
+    EXPECT_EQ(state[0].first, std::string(type) == "sgd" ? "p0/momentum" : "p0/step") << type;
+    if (std::string(type) == "adamw") {
+      EXPECT_EQ(state[0].second.scalar_type(), at::kLong);
+      EXPECT_EQ(state[0].second.dim(), 0);
+      EXPECT_EQ(state[0].second.item<int64_t>(), 3);
+    }
     o2->load_state(state);
     for (int k = 3; k < 6; ++k) {
       set_grads({a}, k);
@@ -137,6 +226,11 @@ TEST(Optimizer, LoadStateRejectsOtherShapesAndNames) {
   } catch (const core::RuntimeError& e) {
     EXPECT_NE(std::string(e.what()).find("other/momentum"), std::string::npos) << e.what();
   }
+  // A parameter's state comes whole or not at all.
+  AdamW adamw(group_of({a}, 0.0), 0.1, 0.9, 0.999, 1e-8);
+  EXPECT_NE(facerep::testing::runtime_error_message([&] { adamw.load_state({{"p0/exp_avg", at::zeros({4})}}); })
+                .find("no entry 'p0/step'"),
+            std::string::npos);
 }
 
 TEST(ParamGroups, NoDecayForBiasesNormsAndNamedParams) {
