@@ -8,10 +8,8 @@
 #include <iomanip>
 #include <sstream>
 
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
-
 #include "core/error.h"
+#include "eval/line_plot.h"
 
 namespace facerep::eval {
 
@@ -73,48 +71,23 @@ void write_roc_csv(const std::string& path, const Roc& roc) {
 }
 
 void write_roc_png(const std::string& path, const Roc& roc, const std::string& title) {
-  const int w = 640, h = 480, left = 70, right = 20, top = 40, bottom = 60;
-  cv::Mat img(h, w, CV_8UC3, cv::Scalar(255, 255, 255));
-  const double min_exp = std::floor(std::log10(1.0 / std::max<int64_t>(roc.negatives, 1)));
-  const double lo = std::min(-1.0, min_exp);
-  auto x_of = [&](double far) {
-    const double e = std::log10(std::max(far, std::pow(10.0, lo)));
-    return left + static_cast<int>((e - lo) / (0.0 - lo) * (w - left - right));
-  };
-  auto y_of = [&](double tar) { return h - bottom - static_cast<int>(tar * (h - top - bottom)); };
-  const cv::Scalar grid(220, 220, 220), ink(0, 0, 0), curve(200, 80, 0);
-  const int font = cv::FONT_HERSHEY_SIMPLEX;
-  for (int e = static_cast<int>(lo); e <= 0; ++e) {
-    const int x = x_of(std::pow(10.0, e));
-    cv::line(img, {x, top}, {x, h - bottom}, grid);
-    cv::putText(img, "1e" + std::to_string(e), {x - 16, h - bottom + 18}, font, 0.4, ink, 1, cv::LINE_AA);
-  }
-  for (int i = 0; i <= 10; i += 2) {
-    const int y = y_of(i / 10.0);
-    cv::line(img, {left, y}, {w - right, y}, grid);
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "%.1f", i / 10.0);
-    cv::putText(img, buf, {left - 32, y + 4}, font, 0.4, ink, 1, cv::LINE_AA);
-  }
-  cv::rectangle(img, {left, top}, {w - right, h - bottom}, ink);
-  std::vector<cv::Point> pts;
-  for (const auto& p : roc.points)
-    if (p.far > 0) pts.push_back({x_of(p.far), y_of(p.tar)});
-  if (pts.size() >= 2) cv::polylines(img, pts, false, curve, 2, cv::LINE_AA);
-  if (roc.eer > 0) cv::circle(img, {x_of(roc.eer), y_of(1.0 - roc.eer)}, 4, cv::Scalar(0, 0, 220), -1, cv::LINE_AA);
-  cv::putText(img, "false accept rate (log scale)", {left + 170, h - 18}, font, 0.5, ink, 1, cv::LINE_AA);
-  // Vertical y label: draw horizontally on a strip and rotate it.
-  cv::Mat label(20, 200, CV_8UC3, cv::Scalar(255, 255, 255));
-  cv::putText(label, "true accept rate", {30, 15}, font, 0.5, ink, 1, cv::LINE_AA);
-  cv::rotate(label, label, cv::ROTATE_90_COUNTERCLOCKWISE);
-  label.copyTo(img(cv::Rect(4, top + (h - top - bottom - 200) / 2, label.cols, label.rows)));
+  LinePlot plot;
   char head[160];
   std::snprintf(head, sizeof head, "%s  AUC %.4f  EER %.4f", title.c_str(), roc.auc, roc.eer);
-  cv::putText(img, head, {left, 25}, font, 0.5, ink, 1, cv::LINE_AA);
-  const auto parent = std::filesystem::path(path).parent_path();
-  std::error_code ec;
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  if (!cv::imwrite(path, img)) throw core::RuntimeError("cannot write " + path);
+  plot.title = head;
+  plot.x_label = "false accept rate";
+  plot.y_label = "true accept rate";
+  plot.log_x = true;
+  // From the smallest FAR the negatives can resolve (at most 0.1) to 1.
+  const double lo = std::min(-1.0, std::floor(std::log10(1.0 / std::max<int64_t>(roc.negatives, 1))));
+  plot.x_range = {std::pow(10.0, lo), 1.0};
+  plot.y_range = {0.0, 1.0};
+  PlotSeries curve;
+  for (const auto& p : roc.points)
+    if (p.far > 0) curve.x.push_back(std::max(p.far, plot.x_range->first)), curve.y.push_back(p.tar);
+  if (roc.eer > 0) curve.marks.push_back({std::max(roc.eer, plot.x_range->first), 1.0 - roc.eer});
+  plot.series.push_back(curve);
+  write_plot_png(path, plot);
 }
 
 void finish_result(EvalResult& result, const std::vector<std::pair<std::string, double>>& rows,
