@@ -7,41 +7,12 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/json_text.h"
 #include "core/tensorboard_writer.h"
 
 namespace facerep::core {
 
 namespace {
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
-// Shortest text that reads back to the same double; null for NaN/inf (not valid JSON numbers).
-std::string json_number(double v) {
-  if (!std::isfinite(v)) return "null";
-  char buf[64];
-  const auto result = std::to_chars(buf, buf + sizeof(buf), v);
-  return std::string(buf, result.ptr);
-}
-
 double unix_seconds() {
   using namespace std::chrono;
   return duration<double>(system_clock::now().time_since_epoch()).count();
@@ -50,9 +21,9 @@ double unix_seconds() {
 
 std::string metrics_json_line(int64_t step, const std::string& phase, double wall_time,
                               const std::map<std::string, double>& scalars) {
-  std::string out = "{\"step\": " + std::to_string(step) + ", \"phase\": " + json_string(phase) +
+  std::string out = "{\"step\": " + std::to_string(step) + ", \"phase\": " + json_quote(phase) +
                     ", \"time\": " + json_number(wall_time);
-  for (const auto& [name, value] : scalars) out += ", " + json_string(name) + ": " + json_number(value);
+  for (const auto& [name, value] : scalars) out += ", " + json_quote(name) + ": " + json_number(value);
   return out + "}";
 }
 

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/json_text.h"
 #include "eval/line_plot.h"
 
 namespace facerep::eval {
@@ -30,14 +31,6 @@ std::string number(double v) {
   return os.str();
 }
 
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
 }  // namespace
 
 std::string metrics_markdown(const std::string& title, const std::vector<std::pair<std::string, double>>& rows) {
@@ -50,12 +43,12 @@ std::string metrics_markdown(const std::string& title, const std::vector<std::pa
 void write_results(const std::string& dir, const EvalResult& result) {
   {
     std::ofstream out = open_out((std::filesystem::path(dir) / "results.json").string());
-    out << "{\n  \"name\": " << json_string(result.name) << ",\n  \"primary\": " << json_string(result.primary)
+    out << "{\n  \"name\": " << core::json_quote(result.name) << ",\n  \"primary\": " << core::json_quote(result.primary)
         << ",\n  \"metrics\": {";
     bool first = true;
     for (const auto& [k, v] : result.metrics) {
       // JSON has no inf/nan: write null for them.
-      out << (first ? "\n" : ",\n") << "    " << json_string(k) << ": " << (std::isfinite(v) ? number(v) : "null");
+      out << (first ? "\n" : ",\n") << "    " << core::json_quote(k) << ": " << core::json_number(v);
       first = false;
     }
     out << "\n  }\n}\n";
