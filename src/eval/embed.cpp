@@ -7,18 +7,6 @@
 
 namespace facerep::eval {
 
-namespace {
-// Restores the module's train/eval mode when leaving the scope, even on exceptions.
-class EvalModeGuard {
- public:
-  explicit EvalModeGuard(torch::nn::Module& m) : m_(m), was_training_(m.is_training()) { m_.eval(); }
-  ~EvalModeGuard() { m_.train(was_training_); }
-
- private:
-  torch::nn::Module& m_;
-  bool was_training_;
-};
-}  // namespace
 
 at::Tensor embed_images(models::Backbone& model, const at::Tensor& images, bool flip_tta) {
   at::Tensor e = model.forward(images);
@@ -26,13 +14,9 @@ at::Tensor embed_images(models::Backbone& model, const at::Tensor& images, bool 
   return torch::nn::functional::normalize(e.to(torch::kFloat), torch::nn::functional::NormalizeFuncOptions().dim(1));
 }
 
-Embedded embed_all(models::Backbone& model, const data::Dataset& dataset, int64_t batch_size, bool flip_tta,
-                   c10::Device device) {
+void for_each_batch(const data::Dataset& dataset, int64_t batch_size,
+                    const std::function<void(const data::Batch&)>& fn) {
   if (batch_size < 1) throw core::ConfigError("embedding batch size must be >= 1, got " + std::to_string(batch_size));
-  torch::NoGradGuard no_grad;
-  EvalModeGuard eval_mode(model);
-  Embedded out;
-  std::vector<at::Tensor> chunks;
   const int64_t n = dataset.size();
   for (int64_t start = 0; start < n; start += batch_size) {
     std::vector<std::vector<data::Sample>> samples;
@@ -44,13 +28,23 @@ Embedded embed_all(models::Backbone& model, const data::Dataset& dataset, int64_
       s->resize(1);  // evaluation uses the first view only
       samples.push_back(std::move(*s));
     }
-    const data::Batch batch = data::collate(samples);
+    fn(data::collate(samples));
+  }
+}
+
+Embedded embed_all(models::Backbone& model, const data::Dataset& dataset, int64_t batch_size, bool flip_tta,
+                   c10::Device device) {
+  torch::NoGradGuard no_grad;
+  EvalModeGuard eval_mode(model);
+  Embedded out;
+  std::vector<at::Tensor> chunks;
+  for_each_batch(dataset, batch_size, [&](const data::Batch& batch) {
     chunks.push_back(embed_images(model, batch.images.to(device), flip_tta).cpu());
     for (const auto& p : batch.paths) out.paths.push_back(p);
     const at::Tensor ids = batch.identity.defined() ? batch.identity.to(torch::kLong).cpu()
                                                     : torch::full({batch.size()}, -1, torch::kLong);
     for (int64_t i = 0; i < ids.numel(); ++i) out.identities.push_back(ids[i].item<int64_t>());
-  }
+  });
   out.embeddings = chunks.empty() ? torch::zeros({0, model.embedding_dim()}) : torch::cat(chunks, 0);
   return out;
 }

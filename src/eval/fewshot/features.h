@@ -1,0 +1,42 @@
+#pragma once
+// The frozen features of a dataset and every label it carries, extracted once per (checkpoint,
+// dataset, preprocessing) and cached on disk, so a sweep over protocols x shots x seeds embeds
+// each image once.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <ATen/core/Tensor.h>
+#include <c10/core/Device.h>
+
+#include "data/dataset.h"
+#include "models/backbone.h"
+
+namespace facerep::eval::fewshot {
+
+struct FeatureSet {
+  at::Tensor features;                      // [N,D] float32, the model's output (not normalised)
+  at::Tensor identity;                      // [N] int64, -1 where unknown
+  at::Tensor attributes, attributes_mask;   // [N,A] float32 and [N] bool; undefined when absent
+  at::Tensor aus, aus_mask;                 // [N,U], [N]; undefined when absent
+  at::Tensor landmarks, landmarks_mask;     // [N,L,2] in units of the model's input side, [N]
+  std::vector<std::string> paths;
+
+  int64_t size() const { return features.defined() ? features.size(0) : 0; }
+};
+
+// Runs `model` (eval mode, no gradients) over every sample of `dataset` in order.
+FeatureSet extract_features(models::Backbone& model, const data::Dataset& dataset, int64_t batch_size,
+                            c10::Device device);
+
+// Writes / reads a FeatureSet (a tensor file plus its paths). Writing goes through a temporary
+// file renamed into place, so a killed sweep never leaves a half-written cache entry.
+void save_feature_set(const FeatureSet& set, const std::string& path);
+FeatureSet load_feature_set(const std::string& path);
+
+// The set for `key` from `cache_dir`/<key>.features, extracted and stored on a miss.
+// `key` identifies checkpoint, dataset and preprocessing (e.g. a config_hash of all three).
+FeatureSet cached_features(const std::string& cache_dir, const std::string& key, models::Backbone& model,
+                           const data::Dataset& dataset, int64_t batch_size, c10::Device device);
+
+}  // namespace facerep::eval::fewshot
