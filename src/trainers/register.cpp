@@ -1,6 +1,7 @@
 #include "trainers/register.h"
 
 #include "trainers/adamw.h"
+#include "trainers/fewshot_encoders.h"
 #include "trainers/schedule.h"
 #include "trainers/sgd.h"
 
@@ -10,6 +11,7 @@ void register_components() {
     register_sgd();
     register_adamw();
     register_schedules();
+    register_fewshot_encoders();
     return true;
   }();
   (void)done;

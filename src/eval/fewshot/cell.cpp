@@ -1,0 +1,193 @@
+#include "eval/fewshot/cell.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <random>
+#include <set>
+
+#include <torch/torch.h>
+
+#include "core/error.h"
+#include "eval/fewshot/metrics.h"
+#include "eval/fewshot/probes.h"
+#include "eval/fewshot/subsets.h"
+#include "eval/portable_random.h"
+
+namespace facerep::eval::fewshot {
+namespace {
+
+at::Tensor rows(const at::Tensor& t, const std::vector<int64_t>& idx) {
+  return t.index_select(0, torch::tensor(idx, torch::kLong));
+}
+
+std::vector<int64_t> identity_labels(const FeatureSet& set) {
+  const at::Tensor ids = set.identity.to(torch::kLong).contiguous();
+  return std::vector<int64_t>(ids.data_ptr<int64_t>(), ids.data_ptr<int64_t>() + ids.numel());
+}
+
+// Rows whose label for `task` is present.
+std::vector<int64_t> labelled(const std::string& task, const FeatureSet& set, const std::vector<int64_t>& from) {
+  at::Tensor ok;
+  if (task == "identity") ok = set.identity >= 0;
+  else if (task == "attributes") ok = set.attributes_mask;
+  else if (task == "aus") ok = set.aus_mask;
+  else ok = set.landmarks_mask;
+  const at::Tensor mask = ok.to(torch::kBool).contiguous();
+  const bool* m = mask.data_ptr<bool>();
+  std::vector<int64_t> out;
+  for (int64_t i : from)
+    if (m[i]) out.push_back(i);
+  return out;
+}
+
+// The targets of `task` for `idx` and how a probe fits them.
+at::Tensor targets(const std::string& task, const FeatureSet& set, const std::vector<int64_t>& idx) {
+  if (task == "identity") return rows(set.identity, idx);
+  if (task == "attributes") return (rows(set.attributes, idx) >= 0.5).to(torch::kFloat);
+  if (task == "aus") return (rows(set.aus, idx) >= 0.5).to(torch::kFloat);
+  const at::Tensor marks = rows(set.landmarks, idx);
+  return marks.reshape({marks.size(0), -1});  // [N, 2P]: x0, y0, x1, y1, ...
+}
+
+ProbeTask probe_task(const std::string& task) {
+  if (task == "identity") return ProbeTask::kClassification;
+  if (task == "landmarks") return ProbeTask::kRegression;
+  return ProbeTask::kMultiLabel;
+}
+
+// Nearest class mean of L2-normalised features, by cosine: one-hot scores [M, C].
+at::Tensor centroid_predict(const at::Tensor& train, const at::Tensor& labels, const at::Tensor& query,
+                            int64_t classes) {
+  const at::Tensor x = torch::nn::functional::normalize(train, torch::nn::functional::NormalizeFuncOptions().dim(1));
+  at::Tensor centres = torch::zeros({classes, x.size(1)});
+  centres.index_add_(0, labels, x);
+  centres = torch::nn::functional::normalize(centres, torch::nn::functional::NormalizeFuncOptions().dim(1));
+  const at::Tensor q = torch::nn::functional::normalize(query, torch::nn::functional::NormalizeFuncOptions().dim(1));
+  return torch::one_hot(torch::matmul(q, centres.t()).argmax(1), classes).to(torch::kFloat);
+}
+
+// Fits the protocol on (train, y) and predicts `query`.
+at::Tensor fit_predict(const CellOptions& o, const at::Tensor& train, const at::Tensor& y, const at::Tensor& query,
+                       int64_t classes) {
+  if (o.protocol == "linear") {
+    LinearProbeOptions po;
+    po.task = probe_task(o.task);
+    po.num_classes = classes;
+    po.validation_fraction = o.validation_fraction;
+    po.seed = o.seed;
+    LinearProbe probe(po);
+    probe.fit(train, y);
+    return probe.predict(query);
+  }
+  if (o.protocol == "knn") {
+    KnnOptions ko;
+    ko.task = probe_task(o.task);
+    ko.k = o.knn_k;
+    ko.temperature = o.knn_temperature;
+    ko.num_classes = classes;
+    return knn_predict(train, y, query, ko);
+  }
+  if (o.protocol == "centroid") {
+    if (o.task != "identity")
+      throw core::ConfigError("protocol centroid: only the identity task has classes, not '" + o.task + "'");
+    return centroid_predict(train, y, query, classes);
+  }
+  throw core::ConfigError("unknown few-shot protocol '" + o.protocol + "' (linear, knn, centroid)");
+}
+
+}  // namespace
+
+const std::vector<std::string>& task_names() {
+  static const std::vector<std::string> names{"identity", "attributes", "aus", "landmarks"};
+  return names;
+}
+
+std::string missing_labels(const std::string& task, const FeatureSet& set) {
+  if (task == "identity")
+    return set.identity.defined() && (set.identity >= 0).any().item<bool>() ? "" : "the data has no identity labels";
+  if (task == "attributes") return set.attributes.defined() ? "" : "the data has no attribute labels";
+  if (task == "aus") return set.aus.defined() ? "" : "the data has no action-unit labels";
+  if (task == "landmarks") return set.landmarks.defined() ? "" : "the data has no landmarks";
+  return "unknown task '" + task + "' (identity, attributes, aus, landmarks)";
+}
+
+PoolTestSplit split_pool_test(const FeatureSet& set, double test_fraction, uint64_t split_seed) {
+  FACEREP_CHECK(test_fraction > 0 && test_fraction < 1, "test fraction must be in (0, 1)");
+  PoolTestSplit split;
+  const int64_t n = set.size();
+  const std::vector<int64_t> ids = set.identity.defined() ? identity_labels(set) : std::vector<int64_t>(n, -1);
+  std::map<int64_t, std::vector<int64_t>> by_identity;
+  std::vector<int64_t> unlabelled;
+  for (int64_t i = 0; i < n; ++i) (ids[i] >= 0 ? by_identity[ids[i]] : unlabelled).push_back(i);
+  for (const auto& [id, members] : by_identity) {
+    const auto m = static_cast<int64_t>(members.size());
+    const int64_t t = std::min<int64_t>(m - 1, static_cast<int64_t>(std::ceil(test_fraction * m)));
+    split.pool.insert(split.pool.end(), members.begin(), members.end() - t);
+    split.test.insert(split.test.end(), members.end() - t, members.end());
+  }
+  std::mt19937_64 rng(split_seed);
+  shuffle_in_place(unlabelled, rng);
+  const auto t = static_cast<int64_t>(std::ceil(test_fraction * static_cast<double>(unlabelled.size())));
+  split.test.insert(split.test.end(), unlabelled.begin(), unlabelled.begin() + t);
+  split.pool.insert(split.pool.end(), unlabelled.begin() + t, unlabelled.end());
+  std::sort(split.pool.begin(), split.pool.end());
+  std::sort(split.test.begin(), split.test.end());
+  return split;
+}
+
+CellResult run_cell(const CellOptions& o, const FeatureSet& set, const PoolTestSplit& split) {
+  if (const std::string why = missing_labels(o.task, set); !why.empty())
+    throw core::ConfigError("task " + o.task + ": " + why);
+  const std::vector<int64_t> pool = labelled(o.task, set, split.pool);
+  const std::vector<int64_t> test = labelled(o.task, set, split.test);
+  if (pool.empty() || test.empty())
+    throw core::ConfigError("task " + o.task + ": no labelled " + (pool.empty() ? "training" : "test") + " rows");
+
+  std::vector<int64_t> train;
+  if (o.regime == "shots") {
+    if (!set.identity.defined() || !(set.identity >= 0).any().item<bool>())
+      throw core::ConfigError("regime shots counts images per identity; this data has no identities (use fractions)");
+    train = k_per_class(identity_labels(set), pool, static_cast<int64_t>(o.amount), o.seed);
+  } else if (o.regime == "fraction") {
+    train = fraction_of(pool, o.amount, o.seed);
+  } else {
+    throw core::ConfigError("unknown regime '" + o.regime + "' (shots, fraction)");
+  }
+
+  CellResult r;
+  r.train_rows = static_cast<int64_t>(train.size());
+  const int64_t classes = o.task == "identity" ? set.identity.max().item<int64_t>() + 1 : 0;
+  const at::Tensor x_test = rows(set.features, test), y_test = targets(o.task, set, test);
+  const at::Tensor pred = fit_predict(o, rows(set.features, train), targets(o.task, set, train), x_test, classes);
+  if (o.task == "identity") {
+    r.primary = "accuracy";
+    r.metrics["accuracy"] = accuracy(pred, y_test);
+    const std::vector<int64_t> ids = identity_labels(set);
+    std::set<int64_t> seen;
+    for (int64_t i : train) seen.insert(ids[i]);
+    r.metrics["classes"] = static_cast<double>(seen.size());
+  } else if (o.task == "landmarks") {
+    r.primary = "nme";
+    const int64_t points = y_test.size(1) / 2;
+    r.metrics["nme"] = nme(pred.reshape({-1, points, 2}), y_test.reshape({-1, points, 2}));
+  } else {
+    r.primary = o.task == "aus" ? "f1" : "accuracy";
+    r.metrics["accuracy"] = multilabel_accuracy(pred, y_test);
+    r.metrics["f1"] = mean_f1(pred, y_test, 0.5);
+    // Thresholds chosen on a validation split of the few-shot training set, never on test:
+    // the protocol is fitted on the rest, the validation rows pick per-unit thresholds.
+    const TrainValidationSplit tv =
+        split_validation(train, set.identity.defined() ? identity_labels(set) : std::vector<int64_t>{},
+                         std::max(o.validation_fraction, 0.2), o.seed + 1);
+    if (!tv.validation.empty()) {
+      const at::Tensor fit_x = rows(set.features, tv.train), fit_y = targets(o.task, set, tv.train);
+      const at::Tensor val_scores = fit_predict(o, fit_x, fit_y, rows(set.features, tv.validation), classes);
+      const std::vector<double> thresholds = choose_thresholds(val_scores, targets(o.task, set, tv.validation));
+      r.metrics["f1_val_threshold"] = mean_f1(fit_predict(o, fit_x, fit_y, x_test, classes), y_test, thresholds);
+    }
+  }
+  return r;
+}
+
+}  // namespace facerep::eval::fewshot

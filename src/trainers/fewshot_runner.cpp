@@ -1,0 +1,155 @@
+#include "trainers/fewshot_runner.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <memory>
+
+#include <yaml-cpp/yaml.h>
+
+#include "core/error.h"
+#include "core/logging.h"
+#include "data/dataset.h"
+#include "data/inference.h"
+#include "eval/fewshot/cell.h"
+#include "eval/fewshot/features.h"
+#include "eval/fewshot/pca.h"
+#include "eval/fewshot/subsets.h"
+#include "eval/fewshot/sweep.h"
+#include "eval/fewshot/tables.h"
+#include "runtime/run_setup.h"
+#include "trainers/fewshot_encoders.h"
+
+namespace facerep::trainers {
+namespace {
+namespace fs = std::filesystem;
+namespace fsh = eval::fewshot;
+
+// The parts of the config that decide every cell's numbers, as text.
+std::string shared_config_text(const FewshotConfig& c) {
+  YAML::Emitter e;
+  e << YAML::Flow << core::write_options(c.data);
+  return std::string(e.c_str()) + "|test_fraction=" + std::to_string(c.test_fraction) + "|split_seed=" +
+         std::to_string(c.run.seed) + "|knn=" + std::to_string(c.knn_k) + "," + std::to_string(c.knn_temperature);
+}
+
+struct EncoderFeatures {
+  std::string fingerprint;
+  fsh::FeatureSet set;
+};
+
+std::vector<int64_t> identity_vector(const fsh::FeatureSet& set) {
+  const at::Tensor ids = set.identity.to(at::kLong).contiguous();
+  return std::vector<int64_t>(ids.data_ptr<int64_t>(), ids.data_ptr<int64_t>() + ids.numel());
+}
+
+}  // namespace
+
+FewshotRunResult run_fewshot(const FewshotConfig& config, const FewshotRunOptions& options) {
+  const runtime::RunSetup rs = runtime::setup_run(config.run);
+  FewshotRunResult result;
+  result.out_dir = config.out.empty() ? (fs::path(config.run.root) / config.run.name).string() : config.out;
+  fs::create_directories(result.out_dir);
+  core::set_log_file((fs::path(result.out_dir) / "log.txt").string());
+  const std::string shared = shared_config_text(config);
+
+  // Every encoder loaded and embedded before the first cell: bad input stops the sweep here.
+  std::vector<std::shared_ptr<FewshotEncoder>> encoders;
+  std::map<std::string, EncoderFeatures> features;
+  for (const auto& spec : config.encoders) {
+    auto encoder = encoder_registry().build(spec);
+    if (features.count(encoder->name()))
+      throw core::ConfigError(core::SourceLoc{config.source_file, 0}, spec.path + ".name",
+                              "two encoders are named '" + encoder->name() + "'");
+    const LoadedEncoder loaded = encoder->load(config.base_dir);
+    loaded.model->to(rs.device);
+    data::SourceContext sc;
+    sc.base_dir = config.base_dir;
+    sc.seed = config.run.seed;
+    const auto dataset = data::build_inference_dataset(config.data, loaded.preprocessing, sc);
+    EncoderFeatures& f = features[encoder->name()];
+    f.fingerprint = loaded.fingerprint + "|pca=" + std::to_string(encoder->pca());
+    const std::string key = fsh::config_hash(loaded.fingerprint + "|" + shared);
+    f.set = fsh::cached_features((fs::path(result.out_dir) / "features").string(), key, *loaded.model, *dataset,
+                                 config.batch_size, rs.device);
+    encoders.push_back(encoder);
+  }
+  const fsh::FeatureSet& first = features.begin()->second.set;
+  const fsh::PoolTestSplit split = fsh::split_pool_test(first, config.test_fraction, config.run.seed);
+  for (const auto& task : config.tasks)
+    if (const std::string why = fsh::missing_labels(task, first); !why.empty())
+      throw core::ConfigError(core::SourceLoc{config.source_file, 0}, "tasks", "task " + task + ": " + why);
+  if (!config.shots.empty()) {
+    if (!first.identity.defined() || !(first.identity >= 0).any().item<bool>())
+      throw core::ConfigError(core::SourceLoc{config.source_file, 0}, "shots",
+                              "shots count images per identity and the data has no identities; use fractions");
+    // Names the class when the largest shot count exceeds one identity's training images.
+    fsh::k_per_class(identity_vector(first), split.pool,
+                     static_cast<int64_t>(*std::max_element(config.shots.begin(), config.shots.end())), 0);
+  }
+  // PCA baselines: fitted on the training pool of the split, never on test rows.
+  for (const auto& encoder : encoders) {
+    if (encoder->pca() <= 0) continue;
+    fsh::FeatureSet& set = features[encoder->name()].set;
+    const fsh::Pca pca = fsh::fit_pca(set.features.index_select(0, torch::tensor(split.pool, torch::kLong)),
+                                      encoder->pca());
+    set.features = pca.project(set.features);
+  }
+
+  fsh::SweepGrid grid;
+  for (const auto& e : encoders) grid.checkpoints.push_back(e->name());
+  grid.tasks = config.tasks;
+  grid.protocols = config.protocols;
+  grid.regime = config.shots.empty() ? "fraction" : "shots";
+  grid.amounts = config.shots.empty() ? config.fractions : config.shots;
+  grid.seeds = config.seeds;
+  std::vector<fsh::CellKey> cells;
+  for (const auto& cell : fsh::expand_grid(grid)) {
+    const bool wanted = options.encoder.empty() || cell.checkpoint == options.encoder;
+    // `centroid` needs classes: only the identity task is crossed with it.
+    if (wanted && !(cell.protocol == "centroid" && cell.task != "identity")) cells.push_back(cell);
+  }
+  if (cells.empty())
+    throw core::ConfigError("few-shot: no cell to run" +
+                            (options.encoder.empty() ? std::string() : " for encoder '" + options.encoder + "'") +
+                            " (the centroid protocol only runs the identity task)");
+
+  fsh::ResultsLog log((fs::path(result.out_dir) / "results.jsonl").string());
+  if (log.torn_lines() > 0) core::log_warn("results.jsonl: dropped a half-written last line; that cell runs again");
+  fsh::SweepCallbacks cb;
+  cb.config_hash = [&](const fsh::CellKey& k) {
+    return fsh::config_hash(features.at(k.checkpoint).fingerprint + "|" + shared + "|" + k.id());
+  };
+  cb.run = [&](const fsh::CellKey& k, fsh::CellRecord& record) {
+    fsh::CellOptions o;
+    o.task = k.task;
+    o.protocol = k.protocol;
+    o.regime = k.regime;
+    o.amount = k.amount;
+    o.seed = static_cast<uint64_t>(k.seed);
+    o.knn_k = config.knn_k;
+    o.knn_temperature = config.knn_temperature;
+    const fsh::CellResult r = fsh::run_cell(o, features.at(k.checkpoint).set, split);
+    record.primary = r.primary;
+    record.metrics = r.metrics;
+    record.metrics["train_images"] = static_cast<double>(r.train_rows);
+  };
+  const fsh::SweepOutcome outcome = fsh::run_sweep(cells, cb, log, options.shard, options.shards);
+  result.ran = outcome.ran, result.skipped = outcome.skipped, result.failed = outcome.failed;
+
+  // Tables from this grid's cells as configured now: records of other configs stay in the log.
+  std::map<std::string, std::string> current;
+  for (const auto& cell : fsh::expand_grid(grid)) current[cell.id()] = cb.config_hash(cell);
+  std::map<std::string, size_t> latest;
+  for (size_t i = 0; i < log.records().size(); ++i) {
+    const fsh::CellRecord& r = log.records()[i];
+    auto it = current.find(r.key.id());
+    if (it != current.end() && it->second == r.config_hash) latest[r.key.id()] = i;
+  }
+  std::vector<fsh::CellRecord> ok, failed;
+  for (const auto& [id, i] : latest) (log.records()[i].status == "ok" ? ok : failed).push_back(log.records()[i]);
+  result.markdown = fsh::write_sweep_tables(result.out_dir, ok, failed);
+  return result;
+}
+
+}  // namespace facerep::trainers
