@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The real-face report of docs/benchmarks.md: on 64 identities of ../shared/data, trains the tiny
+# The real-face report of docs/benchmarks.md: on 58 identities of ../shared/data, trains the tiny
 # ArcFace recipe (identity labels) and pre-trains the tiny MAE (labels ignored); then, on 27
 # identities none of them saw (12 ORL, 15 Georgia Tech), measures 5-way 1-shot identification and
-# 10-fold pair verification for: ArcFace, MAE, the same ViT randomly initialised (the MAE run's
+# 10-fold pair verification (6 more identities are the validation set that chooses best.ckpt;
+# the report uses last.ckpt) for: ArcFace, MAE, the same ViT randomly initialised (the MAE run's
 # starting weights: same seed), and raw pixels. Prints a Markdown table; everything lands in
 # runs/real_faces/. About 10 minutes on 2 cores. FACEREP=path/to/facerep to use another build.
 set -euo pipefail

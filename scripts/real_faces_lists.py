@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Writes the identity-disjoint splits of ../shared/data that facerep's real-face reports use.
 
-  train.csv        every Extended Yale B and UMIST identity, the first 13 ORL identities and the
-                   first 15 Georgia Tech identities (sorted by folder name): 64 identities, 2,108 images
-  heldout_orl.csv  the other 12 ORL identities (10 images each)
-  heldout_gt.csv   the other 15 Georgia Tech identities (15 images each)
+  train.csv        every Extended Yale B and UMIST identity, the first 10 ORL identities and the
+                   first 12 Georgia Tech identities (sorted by folder name): 58 identities, 2,033 images
+  validation.csv   ORL identities 11-13 and Georgia Tech identities 13-15: 6 identities, 75 images,
+                   the only data that may choose a checkpoint (best.ckpt)
+  heldout_orl.csv  the other 12 ORL identities (10 images each), test only
+  heldout_gt.csv   the other 15 Georgia Tech identities (15 images each), test only
 
 Each list is `path,identity` with absolute paths into the shared folder (nothing is copied) and
 identities named `<database>/<folder>`. Usage: real_faces_lists.py SHARED_DATA_DIR OUT_DIR
@@ -50,8 +52,11 @@ def main():
     orl, gt = identities(db["orl"]), identities(db["georgia_tech"])
     train = rows(db["extended_yaleb"], "extended_yaleb", identities(db["extended_yaleb"]))
     train += rows(db["umist"], "umist", identities(db["umist"]))
-    train += rows(db["orl"], "orl", orl[:13]) + rows(db["georgia_tech"], "georgia_tech", gt[:15])
+    train += rows(db["orl"], "orl", orl[:10]) + rows(db["georgia_tech"], "georgia_tech", gt[:12])
     write(os.path.join(out, "train.csv"), train)
+    # Carved out of the former training identities so the test lists stay exactly as they were.
+    validation = rows(db["orl"], "orl", orl[10:13]) + rows(db["georgia_tech"], "georgia_tech", gt[12:15])
+    write(os.path.join(out, "validation.csv"), validation)
     write(os.path.join(out, "heldout_orl.csv"), rows(db["orl"], "orl", orl[13:]))
     write(os.path.join(out, "heldout_gt.csv"), rows(db["georgia_tech"], "georgia_tech", gt[15:]))
 

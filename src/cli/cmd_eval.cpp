@@ -83,9 +83,9 @@ int cmd_eval(int argc, char** argv) {
     torch::NoGradGuard no_grad;
     const eval::EvalResult r = evaluator->evaluate(*model, ctx);
     std::map<std::string, double> scalars;
-    std::cout << "eval " << r.name << ":";
+    std::cout << "eval " << r.name << " (" << r.role << "):";
     for (const auto& [k, v] : r.metrics) {
-      scalars[r.name + "/" + k] = v;
+      scalars[eval::metric_key(r, k)] = v;
       std::cout << " " << k << "=" << v;
     }
     std::cout << "\n";

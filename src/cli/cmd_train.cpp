@@ -81,7 +81,7 @@ int cmd_train(int argc, char** argv) {
   const size_t first = result.evaluations.size() >= n_eval ? result.evaluations.size() - n_eval : 0;
   for (size_t i = first; i < result.evaluations.size(); ++i) {
     const auto& r = result.evaluations[i];
-    std::cout << "eval " << r.name << ":";
+    std::cout << "eval " << r.name << " (" << r.role << "):";
     for (const auto& [k, v] : r.metrics) std::cout << " " << k << "=" << v;
     std::cout << "\n";
     if (!r.markdown.empty()) std::cout << r.markdown << (r.markdown.back() == '\n' ? "" : "\n");

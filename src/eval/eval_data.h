@@ -16,7 +16,4 @@ std::shared_ptr<data::Dataset> build_eval_dataset(data::DatasetOptions options, 
 // `path` against `base_dir` unless absolute or base_dir is empty.
 std::string resolve_against(const std::string& base_dir, const std::string& path);
 
-// The evaluator's display name: `name` when set, else its type.
-inline std::string eval_name(const std::string& name, const char* type) { return name.empty() ? type : name; }
-
 }  // namespace facerep::eval

@@ -12,6 +12,7 @@
 #include "core/config_visit.h"
 #include "core/registry.h"
 #include "data/inference.h"
+#include "eval/eval_role.h"
 #include "models/backbone.h"
 
 namespace facerep::losses {
@@ -35,10 +36,17 @@ struct EvalContext {
 
 struct EvalResult {
   std::string name;                        // evaluator name, e.g. "verification"
-  std::map<std::string, double> metrics;   // flat; logged as eval/<name>/<metric>
-  std::string primary;                     // the metric used to pick "best" checkpoints
+  std::string role = kTestRole;            // kValidationRole or kTestRole (eval/eval_role.h)
+  std::map<std::string, double> metrics;   // flat; logged under metric_key()
+  std::string primary;                     // the metric that picks best.ckpt (validation role only)
   std::string markdown;                    // readable summary table
 };
+
+// "<role>/<name>/<metric>": a metric's key in metrics.jsonl (phase "eval"; TensorBoard tag
+// "eval/<key>"), so every logged number says whether it came from validation or test data.
+inline std::string metric_key(const EvalResult& r, const std::string& metric) {
+  return r.role + "/" + r.name + "/" + metric;
+}
 
 class Evaluator {
  public:

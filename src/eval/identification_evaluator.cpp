@@ -42,8 +42,7 @@ EvalResult IdentificationEvaluator::evaluate(models::Backbone& model, const Eval
   const at::Tensor g = e.embeddings.index_select(0, torch::tensor(gallery_rows));
   const at::Tensor p = e.embeddings.index_select(0, torch::tensor(probe_rows));
   const std::vector<int64_t> ranks = identity_ranks(g, gallery_ids, p, probe_ids);
-  EvalResult r;
-  r.name = eval_name(options_.name, "identification");
+  EvalResult r = options_.new_result("identification");
   r.primary = "rank1";
   finish_result(r,
          {{"rank1", rank_k_rate(ranks, 1)},
@@ -62,8 +61,7 @@ EvalResult KShotEvaluator::evaluate(models::Backbone& model, const EvalContext& 
   o.ways = options_.ways, o.shots = options_.shots, o.queries = options_.queries, o.episodes = options_.episodes;
   o.seed = ctx.seed + static_cast<uint64_t>(options_.seed);
   const MeanCi m = mean_ci95(kshot_episodes(e.embeddings, e.identities, o));
-  EvalResult r;
-  r.name = eval_name(options_.name, "kshot");
+  EvalResult r = options_.new_result("kshot");
   r.primary = "accuracy";
   finish_result(r, {{"accuracy", m.mean}, {"ci95", m.ci95}, {"std", m.std}, {"episodes", static_cast<double>(o.episodes)}},
          r.name + " (" + std::to_string(o.ways) + "-way " + std::to_string(o.shots) + "-shot, " +

@@ -16,7 +16,8 @@
 namespace facerep::eval {
 
 EvalResult ReconstructionEvaluator::evaluate(models::Backbone& model, const EvalContext& ctx) {
-  const std::string name = eval_name(options_.name, "reconstruction");
+  EvalResult result = options_.new_result("reconstruction");
+  const std::string& name = result.name;
   losses::MaskedReconstructor* reconstructor = ctx.objective ? ctx.objective->masked_reconstructor() : nullptr;
   if (!reconstructor)
     throw core::ConfigError("eval " + name + ": needs the masked-autoencoder objective (mae or fsfm) the model " +
@@ -48,11 +49,9 @@ EvalResult ReconstructionEvaluator::evaluate(models::Backbone& model, const Eval
     }
   }
   if (seen == 0) throw core::RuntimeError("eval " + name + ": no readable image in its data");
-  EvalResult r;
-  r.name = name;
-  finish_result(r, {{"loss", loss_sum / static_cast<double>(seen)}, {"images", static_cast<double>(seen)}},
+  finish_result(result, {{"loss", loss_sum / static_cast<double>(seen)}, {"images", static_cast<double>(seen)}},
                 name + " (masked-patch loss, held-out images)", ctx);
-  return r;
+  return result;
 }
 
 }  // namespace facerep::eval

@@ -11,7 +11,7 @@
 
 namespace facerep::eval {
 
-// Shares name/data/seed/batch_size with the embedding evaluators (`flip` is not a key here).
+// Shares name/role/data/seed/batch_size with the embedding evaluators (`flip` is not a key here).
 struct ReconstructionOptions : EmbeddingEvalOptions {
   int max_images = 256;
   int grid_samples = 8;

@@ -43,7 +43,8 @@ std::string metrics_markdown(const std::string& title, const std::vector<std::pa
 void write_results(const std::string& dir, const EvalResult& result) {
   {
     std::ofstream out = open_out((std::filesystem::path(dir) / "results.json").string());
-    out << "{\n  \"name\": " << core::json_quote(result.name) << ",\n  \"primary\": " << core::json_quote(result.primary)
+    out << "{\n  \"name\": " << core::json_quote(result.name) << ",\n  \"role\": " << core::json_quote(result.role)
+        << ",\n  \"primary\": " << core::json_quote(result.primary)
         << ",\n  \"metrics\": {";
     bool first = true;
     for (const auto& [k, v] : result.metrics) {
@@ -86,7 +87,7 @@ void write_roc_png(const std::string& path, const Roc& roc, const std::string& t
 void finish_result(EvalResult& result, const std::vector<std::pair<std::string, double>>& rows,
                    const std::string& title, const EvalContext& ctx) {
   for (const auto& [k, v] : rows) result.metrics[k] = v;
-  result.markdown = metrics_markdown(title, rows);
+  result.markdown = metrics_markdown(result.role + ": " + title, rows);
   if (!ctx.out_dir.empty()) write_results(ctx.out_dir, result);
 }
 

@@ -12,11 +12,12 @@ namespace facerep::eval {
 // A Markdown table of the metrics, in the given order (name, value) with a title line.
 std::string metrics_markdown(const std::string& title, const std::vector<std::pair<std::string, double>>& rows);
 
-// Writes <dir>/results.json ({"name", "primary", "metrics": {...}}) and <dir>/results.md.
+// Writes <dir>/results.json ({"name", "role", "primary", "metrics": {...}}) and <dir>/results.md.
 // Creates the folder. Throws core::RuntimeError naming the file when it cannot write.
 void write_results(const std::string& dir, const EvalResult& result);
 
-// Fills `result`'s metrics and Markdown table from `rows` and writes them to ctx.out_dir (when set).
+// Fills `result`'s metrics and Markdown table (titled "<role>: <title>") from `rows` and writes
+// them to ctx.out_dir (when set).
 void finish_result(EvalResult& result, const std::vector<std::pair<std::string, double>>& rows,
                    const std::string& title, const EvalContext& ctx);
 

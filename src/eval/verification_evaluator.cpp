@@ -67,21 +67,18 @@ EvalResult VerificationEvaluator::evaluate(models::Backbone& model, const EvalCo
   double mean_threshold = 0;
   for (double t : acc.threshold) mean_threshold += t / acc.threshold.size();
 
-  EvalResult r;
-  r.name = eval_name(options_.name, "verification");
+  EvalResult r = options_.new_result("verification");
   r.primary = "accuracy";
   std::vector<std::pair<std::string, double>> rows = {
       {"accuracy", acc.mean}, {"accuracy_std", acc.std}, {"auc", roc.auc},
       {"eer", roc.eer},       {"threshold", mean_threshold}};
   for (double far : resolvable_fars(roc.negatives)) rows.emplace_back(far_key(far), tar_at_far(roc, far));
   rows.emplace_back("pairs", static_cast<double>(pairs.size()));
-  for (const auto& [k, v] : rows) r.metrics[k] = v;
-  r.markdown = metrics_markdown(r.name + " (" + std::to_string(options_.folds) + "-fold, " +
-                                    std::to_string(roc.positives) + " same / " + std::to_string(roc.negatives) +
-                                    " different pairs)",
-                                rows);
+  finish_result(r, rows,
+                r.name + " (" + std::to_string(options_.folds) + "-fold, " + std::to_string(roc.positives) +
+                    " same / " + std::to_string(roc.negatives) + " different pairs)",
+                ctx);
   if (!ctx.out_dir.empty()) {
-    write_results(ctx.out_dir, r);
     write_roc_csv((std::filesystem::path(ctx.out_dir) / "roc.csv").string(), roc);
     write_roc_png((std::filesystem::path(ctx.out_dir) / "roc.png").string(), roc, r.name);
   }

@@ -34,7 +34,9 @@ struct ExperimentConfig {
     v.component("optim", optim, "optimizer", "optimizer", "sgd");
     v.component("schedule", schedule, "schedule", "learning-rate schedule", "cosine");
     v.section("train", train, "training loop");
-    v.components("eval", eval, "evaluator", "evaluations run during/after training and by `facerep eval`");
+    v.components("eval", eval, "evaluator",
+                 "evaluations run during/after training and by `facerep eval`; only `role: validation` ones may "
+                 "choose best.ckpt (the first with a primary metric), `role: test` ones are only reported");
   }
 };
 

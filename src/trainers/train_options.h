@@ -41,7 +41,8 @@ struct TrainOptions {
     v("keep_last", keep_last, "checkpoints kept besides best and last").min(1);
     v("skip_nonfinite", skip_nonfinite,
       "skip (and count) batches whose loss is NaN/Inf instead of stopping");
-    v("best_mode", best_mode, "whether a higher (max) or lower (min) primary eval metric is better")
+    v("best_mode", best_mode,
+      "whether a higher (max) or lower (min) primary metric of the first validation evaluation is better (it picks best.ckpt)")
         .one_of({"max", "min"});
     v.section("ema", ema, "weight EMA");
   }

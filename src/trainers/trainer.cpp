@@ -1,5 +1,6 @@
 #include "trainers/trainer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -323,14 +324,26 @@ core::MetricsWriter* Trainer::metrics() {
 }
 
 bool Trainer::record_evaluations(const std::vector<eval::EvalResult>& results) {
-  bool improved = false;
-  for (const auto& r : results) {
-    result_.evaluations.push_back(r);
-    if (r.primary.empty() || !r.metrics.count(r.primary)) continue;
-    improved |= best_.offer("eval/" + r.name + "/" + r.primary, r.metrics.at(r.primary), progress_.step,
-                            config_.train.best_mode == "max");
+  result_.evaluations.insert(result_.evaluations.end(), results.begin(), results.end());
+  // Only the first validation evaluation with a primary metric selects: test data never does.
+  const auto selects = std::find_if(results.begin(), results.end(), [](const eval::EvalResult& r) {
+    return r.role == eval::kValidationRole && !r.primary.empty() && r.metrics.count(r.primary);
+  });
+  if (selects == results.end()) {
+    if (!no_selection_logged_)
+      core::log_warn("no validation evaluation with a primary metric (eval: role: validation): best.ckpt is not "
+                     "written; test evaluations are only reported");
+    no_selection_logged_ = true;
+    return false;
   }
-  return improved;
+  const std::string name = "eval/" + eval::metric_key(*selects, selects->primary);
+  if (!best_.empty() && best_.name != name) {
+    // A checkpoint from before roles (or another config) tracked another metric, perhaps a test one.
+    core::log_warn("best metric " + best_.name + " of the resumed checkpoint is not " + name +
+                   "; best.ckpt tracking starts again");
+    best_ = BestMetric{};
+  }
+  return best_.offer(name, selects->metrics.at(selects->primary), progress_.step, config_.train.best_mode == "max");
 }
 
 TrainingState Trainer::training_state() const {

@@ -64,7 +64,7 @@ struct StepInfo {
 // One run of every evaluator, as the hooks are told of it.
 struct Evaluation {
   std::vector<eval::EvalResult> results;
-  bool new_best = false;  // the primary metric improved (Trainer::best() now holds it)
+  bool new_best = false;  // the validation primary metric improved (Trainer::best() now holds it)
 };
 
 class TrainerHook {
@@ -105,7 +105,8 @@ class Trainer {
   int64_t steps_per_epoch() const { return data_->batches_per_epoch(); }
   const c10::Device& device() const { return device_; }
   models::Backbone& model() { return *model_; }
-  // Runs every evaluator (with EMA weights when enabled), offers the primary metrics to best(),
+  // Runs every evaluator (with EMA weights when enabled), offers the first validation
+  // evaluation's primary metric to best() (test evaluations never select),
   // logs the results and passes them to every hook's on_evaluation.
   Evaluation evaluate();
   // Everything needed to continue from here.
@@ -121,7 +122,7 @@ class Trainer {
  private:
   void build();
   void restore(const TrainingState& state);
-  // Offers each result's primary metric to best_; true when one set a new best.
+  // Offers the first validation result's primary metric to best_; true when it set a new best.
   bool record_evaluations(const std::vector<eval::EvalResult>& results);
   void check_needs() const;
   data::Batch next_batch();
@@ -148,6 +149,7 @@ class Trainer {
   std::vector<std::unique_ptr<TrainerHook>> hooks_;
   std::unique_ptr<core::MetricsWriter> metrics_;
   TrainResult result_;
+  bool no_selection_logged_ = false;  // "no validation evaluation" is said once per run
   bool first_batch_checked_ = false;
   int64_t consecutive_skips_ = 0;
   static constexpr int64_t kMaxConsecutiveSkips = 20;  // then train.skip_nonfinite gives up

@@ -76,9 +76,9 @@ void LoggingHook::on_end(Trainer& t, bool) {
 void log_evaluations(Trainer& t, const std::vector<eval::EvalResult>& results) {
   std::map<std::string, double> scalars;
   for (const auto& r : results) {
-    std::string line = "eval " + r.name + " at step " + std::to_string(t.progress().step) + ":";
+    std::string line = "eval " + r.name + " (" + r.role + ") at step " + std::to_string(t.progress().step) + ":";
     for (const auto& [k, v] : r.metrics) {
-      scalars[r.name + "/" + k] = v;
+      scalars[eval::metric_key(r, k)] = v;
       line += " " + k + "=" + fmt(v);
     }
     core::log_info(line);

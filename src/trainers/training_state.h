@@ -21,9 +21,9 @@ struct TrainProgress {
   int64_t skipped = 0;  // non-finite batches skipped
 };
 
-// The best value of the primary evaluation metric so far (best.ckpt holds that step).
+// The best value of the validation evaluation's primary metric so far (best.ckpt holds that step).
 struct BestMetric {
-  std::string name;  // "eval/<evaluator>/<metric>"; "" = none yet
+  std::string name;  // "eval/validation/<evaluator>/<metric>" (older files: "eval/<evaluator>/<metric>"); "" = none yet
   double value = 0.0;
   int64_t step = 0;  // the step that reached it
 

@@ -116,7 +116,7 @@ TEST(Cli, EvalWithoutCheckpointScoresTheModelAsBuilt) {
                       "size: 32, seed: 1000}}\n    ways: 3\n    episodes: 20\n    queries: 2\n");
   std::string out;
   ASSERT_EQ(facerep("eval " + dir.file("c.yaml") + " --out " + dir.file("ev") + " --set run.threads=1", &out), 0) << out;
-  EXPECT_NE(out.find("eval kshot: accuracy="), std::string::npos) << out;
+  EXPECT_NE(out.find("eval kshot (test): accuracy="), std::string::npos) << out;
   const YAML::Node r = YAML::LoadFile(dir.file("ev/kshot/results.json"));
   EXPECT_GT(r["metrics"]["accuracy"].as<double>(), 1.0 / 3.0) << "raw pixels tell synthetic identities apart";
 }

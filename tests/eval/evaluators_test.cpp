@@ -170,14 +170,28 @@ TEST(Evaluators, LfwPairsWithoutImageRootIsAConfigError) {
   EXPECT_THROW(build("eval: {type: verification, pairs: pairs.txt}\n"), core::ConfigError);
 }
 
+TEST(Evaluators, RoleIsValidationOrTest) {
+  try {
+    build("eval: {type: reconstruction, role: train}\n");
+    FAIL();
+  } catch (const core::ConfigError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("eval.yaml:1"), std::string::npos) << m;
+    EXPECT_NE(m.find("role"), std::string::npos) << m;
+  }
+}
+
 TEST(Evaluators, IdentificationAndKShotOnSeparableData) {
   testing::TempDir dir;
   MeanColour model;
   EvalContext ctx;
   ctx.out_dir = dir.str();
   ctx.preprocessing = data::inference_preprocessing({}, 8);
-  const EvalResult id = build("eval: {type: identification, data: {source: {type: test_palette}}}\n")->evaluate(model, ctx);
+  const EvalResult id =
+      build("eval: {type: identification, role: validation, data: {source: {type: test_palette}}}\n")->evaluate(model, ctx);
   EXPECT_EQ(id.primary, "rank1");
+  EXPECT_EQ(id.role, "validation");
+  EXPECT_NE(testing::read_file(dir.file("results.json")).find("\"role\": \"validation\""), std::string::npos);
   EXPECT_DOUBLE_EQ(id.metrics.at("rank1"), 1.0);
   EXPECT_DOUBLE_EQ(id.metrics.at("gallery"), 6.0);
   EXPECT_DOUBLE_EQ(id.metrics.at("probes"), 18.0);
@@ -185,6 +199,8 @@ TEST(Evaluators, IdentificationAndKShotOnSeparableData) {
                               "       data: {source: {type: test_palette}}}\n")
                             ->evaluate(model, ctx);
   EXPECT_EQ(ks.name, "fewshot");
+  EXPECT_EQ(ks.role, "test");  // the default: a held-out set never selects unless marked
+  EXPECT_NE(testing::read_file(dir.file("results.json")).find("\"role\": \"test\""), std::string::npos);
   EXPECT_DOUBLE_EQ(ks.metrics.at("accuracy"), 1.0);
   EXPECT_DOUBLE_EQ(ks.metrics.at("ci95"), 0.0);
   EXPECT_NE(testing::read_file(dir.file("results.md")).find("3-way 1-shot"), std::string::npos);

@@ -43,7 +43,7 @@ TEST(Report, ResultsJsonAndMarkdown) {
   r.markdown = metrics_markdown("lfw", {{"accuracy", 0.25}});
   write_results(dir.file("out"), r);
   EXPECT_EQ(testing::read_file(dir.file("out/results.json")),
-            "{\n  \"name\": \"lfw\",\n  \"primary\": \"accuracy\",\n  \"metrics\": {\n    \"accuracy\": 0.25,\n"
+            "{\n  \"name\": \"lfw\",\n  \"role\": \"test\",\n  \"primary\": \"accuracy\",\n  \"metrics\": {\n    \"accuracy\": 0.25,\n"
             "    \"eer\": null\n  }\n}\n");
   EXPECT_EQ(testing::read_file(dir.file("out/results.md")), "### lfw\n\n| metric | value |\n|---|---|\n| accuracy | 0.2500 |\n");
 }

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include <yaml-cpp/yaml.h>
+
 #include "core/error.h"
 #include "test_support.h"
 #include "trainers/checkpoint_model.h"
@@ -40,6 +42,28 @@ TEST(Recipes, EveryShippedConfigValidates) {
     // The resolved YAML reads back as the same config.
     const std::string yaml = experiment_to_yaml(c);
     EXPECT_EQ(experiment_to_yaml(load_experiment_tree(core::ConfigTree::load_string(yaml, f))), yaml);
+  }
+}
+
+TEST(Recipes, EveryRecipeWithEvaluationsSelectsOnValidationDataNeverOnTestData) {
+  register_everything();
+  const std::filesystem::path root = std::filesystem::path(facerep::testing::source_dir()) / "configs";
+  std::vector<std::string> files = {(root / "quickstart.yaml").string()};
+  for (const char* folder : {"recognition", "pretrain", "real_faces"})
+    for (const auto& e : std::filesystem::directory_iterator(root / folder))
+      if (e.path().filename().string()[0] != '_') files.push_back(e.path().string());
+  for (const auto& f : files) {
+    SCOPED_TRACE(f);
+    // The resolved config shows every evaluation's role, defaults included.
+    const YAML::Node evals = YAML::Load(experiment_to_yaml(load_experiment(f, {})))["eval"];
+    if (!evals || evals.size() == 0) continue;
+    std::vector<std::string> validation, test;
+    for (const auto& e : evals)
+      (e["role"].as<std::string>() == "validation" ? validation : test).push_back(YAML::Dump(e["data"]["source"]));
+    EXPECT_FALSE(validation.empty());
+    EXPECT_FALSE(test.empty());
+    for (const auto& v : validation)
+      for (const auto& t : test) EXPECT_NE(v, t) << "a validation evaluation uses test data";
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include "core/config_tree.h"
 #include "eval/evaluator.h"
+#include "eval/report.h"
 #include "losses/objective.h"
 #include "models/backbone.h"
 
@@ -130,19 +131,27 @@ class FakeStream : public BatchStream {
 };
 
 struct ScriptedOptions {
+  std::string name = "scripted";
+  std::string role = eval::kTestRole;
   std::vector<double> scores;
-  template <class V> void visit(V& v) { v("scores", scores, "the primary metric of each call in turn (the last repeats)"); }
+  template <class V> void visit(V& v) {
+    v("name", name, "name in logs and reports");
+    eval::visit_role(v, role);
+    v("scores", scores, "the primary metric of each call in turn (the last repeats)");
+  }
 };
 
 // Reports a scripted primary metric "score", so tests decide when the best improves.
 class ScriptedEvaluator : public eval::Evaluator {
  public:
   explicit ScriptedEvaluator(const ScriptedOptions& o) : o_(o) {}
-  eval::EvalResult evaluate(models::Backbone&, const eval::EvalContext&) override {
+  eval::EvalResult evaluate(models::Backbone&, const eval::EvalContext& ctx) override {
     eval::EvalResult r;
-    r.name = "scripted";
+    r.name = o_.name;
+    r.role = o_.role;
     r.primary = "score";
-    r.metrics["score"] = o_.scores.empty() ? 0.0 : o_.scores.at(std::min(calls_++, o_.scores.size() - 1));
+    const double score = o_.scores.empty() ? 0.0 : o_.scores.at(std::min(calls_++, o_.scores.size() - 1));
+    eval::finish_result(r, {{"score", score}}, r.name, ctx);
     return r;
   }
 

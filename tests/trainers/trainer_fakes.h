@@ -13,7 +13,8 @@ namespace facerep::trainers::testing {
 
 // Registers model "test_linear", objective "test_softmax" and evaluator "test_scripted"
 // (idempotent). The objective's option `nan_at_step` makes its loss NaN at that step (1-based;
-// 0 = never); the evaluator reports its `scores` one per call as eval/scripted/score.
+// 0 = never); the evaluator reports its `scores` one per call as eval/<role>/<name>/score
+// (`name` default scripted, `role` default test) and writes results.json like the real ones.
 void register_fakes();
 // YAML selecting the fakes, for tests that only need some other section to validate.
 inline constexpr const char* kFakeComponents = "model: {type: test_linear}\nobjective: {type: test_softmax}\n";

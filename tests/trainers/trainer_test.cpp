@@ -124,13 +124,14 @@ class BestCheckpointProbe : public TrainerHook {
   std::vector<int64_t>* seen_;
 };
 
-TEST(Trainer, BestCheckpointIsWrittenExactlyWhenThePrimaryMetricImproves) {
-  // Evaluations at steps 2, 4, 6 and 8 score 0.5, 0.7, 0.6, 0.9: new bests at 2, 4 and 8 only.
-  // The periodic checkpoint at step 6 must not touch best.ckpt.
-  facerep::testing::TempDir dir;
-  const ExperimentConfig c = fake_config(
-      "train: {steps: 8, eval_every: 2, checkpoint_every: 3}\n"
-      "eval: [{type: test_scripted, scores: [0.5, 0.7, 0.6, 0.9]}]\n");
+struct ProbedRun {
+  TrainResult result;
+  std::vector<int64_t> seen;  // what best.ckpt held after each step and at the end
+  BestMetric best;            // the trainer's best metric at the end
+};
+
+// Trains `c` into `dir` watching best.ckpt.
+ProbedRun train_probing_best(const ExperimentConfig& c, const facerep::testing::TempDir& dir) {
   FakeStreamOptions so;
   so.batch_size = c.train.batch_size;
   TrainerSetup setup;
@@ -138,19 +139,105 @@ TEST(Trainer, BestCheckpointIsWrittenExactlyWhenThePrimaryMetricImproves) {
   setup.progress = false;
   setup.data = make_fake_stream(so);
   Trainer t(c, std::move(setup));
-  std::vector<int64_t> seen;
-  t.add_hook(std::make_unique<BestCheckpointProbe>(dir.file("checkpoints/best.ckpt"), &seen));
-  const TrainResult r = t.run();
-  EXPECT_EQ(r.evaluations.size(), 4u);
-  EXPECT_EQ(seen, (std::vector<int64_t>{0, 2, 2, 4, 4, 4, 4, 4, 8}));
-  EXPECT_EQ(t.best().name, "eval/scripted/score");
-  EXPECT_DOUBLE_EQ(t.best().value, 0.9);
-  EXPECT_EQ(t.best().step, 8);
+  ProbedRun run;
+  t.add_hook(std::make_unique<BestCheckpointProbe>(dir.file("checkpoints/best.ckpt"), &run.seen));
+  run.result = t.run();
+  run.best = t.best();
+  return run;
+}
+
+TEST(Trainer, BestCheckpointIsWrittenExactlyWhenThePrimaryMetricImproves) {
+  // Evaluations at steps 2, 4, 6 and 8 score 0.5, 0.7, 0.6, 0.9: new bests at 2, 4 and 8 only.
+  // The periodic checkpoint at step 6 must not touch best.ckpt.
+  facerep::testing::TempDir dir;
+  const ProbedRun run = train_probing_best(
+      fake_config("train: {steps: 8, eval_every: 2, checkpoint_every: 3}\n"
+                  "eval: [{type: test_scripted, role: validation, scores: [0.5, 0.7, 0.6, 0.9]}]\n"),
+      dir);
+  EXPECT_EQ(run.result.evaluations.size(), 4u);
+  EXPECT_EQ(run.seen, (std::vector<int64_t>{0, 2, 2, 4, 4, 4, 4, 4, 8}));
+  EXPECT_EQ(run.best.name, "eval/validation/scripted/score");
+  EXPECT_DOUBLE_EQ(run.best.value, 0.9);
+  EXPECT_EQ(run.best.step, 8);
   // The best is part of the training state: a checkpoint remembers it.
   TrainingState best;
   best.load(runtime::load_checkpoint(dir.file("checkpoints/step_00000004.ckpt")));
   EXPECT_EQ(best.best.step, 4);
   EXPECT_DOUBLE_EQ(best.best.value, 0.7);
+}
+
+TEST(Trainer, BestCheckpointFollowsValidationNeverTest) {
+  // The test set (listed first) peaks at step 2, the validation set at step 8: best.ckpt must
+  // follow validation only.
+  facerep::testing::TempDir dir;
+  const ProbedRun run = train_probing_best(
+      fake_config("train: {steps: 8, eval_every: 2}\n"
+                  "eval:\n"
+                  "  - {type: test_scripted, name: heldout, role: test, scores: [0.9, 0.8, 0.7, 0.6]}\n"
+                  "  - {type: test_scripted, name: val, role: validation, scores: [0.5, 0.6, 0.7, 0.8]}\n"),
+      dir);
+  EXPECT_EQ(run.result.evaluations.size(), 8u);
+  EXPECT_EQ(run.seen, (std::vector<int64_t>{0, 2, 2, 4, 4, 6, 6, 6, 8}));
+  EXPECT_EQ(runtime::load_checkpoint(dir.file("checkpoints/best.ckpt")).counter("step"), 8);
+  EXPECT_EQ(run.best.name, "eval/validation/val/score");
+  EXPECT_DOUBLE_EQ(run.best.value, 0.8);
+  // Reports and the metrics log say which is which.
+  EXPECT_NE(facerep::testing::read_file(dir.file("eval/heldout-2/results.json")).find("\"role\": \"test\""),
+            std::string::npos);
+  EXPECT_NE(facerep::testing::read_file(dir.file("eval/val-2/results.json")).find("\"role\": \"validation\""),
+            std::string::npos);
+  EXPECT_NE(facerep::testing::read_file(dir.file("eval/val-2/results.md")).find("### validation: val"),
+            std::string::npos);
+  const std::string metrics = facerep::testing::read_file(dir.file("metrics.jsonl"));
+  EXPECT_NE(metrics.find("\"test/heldout/score\": 0.9"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("\"validation/val/score\": 0.5"), std::string::npos) << metrics;
+}
+
+TEST(Trainer, OnlyTestEvaluationsTrainAndReportWithoutBestCheckpoint) {
+  facerep::testing::TempDir dir;
+  // role defaults to test.
+  const ProbedRun run = train_probing_best(
+      fake_config("train: {steps: 4, eval_every: 2}\neval: [{type: test_scripted, scores: [0.5, 0.9]}]\n"), dir);
+  EXPECT_TRUE(run.result.finished);
+  ASSERT_EQ(run.result.evaluations.size(), 2u);
+  EXPECT_EQ(run.result.evaluations[1].role, "test");
+  EXPECT_DOUBLE_EQ(run.result.evaluations[1].metrics.at("score"), 0.9);
+  EXPECT_TRUE(run.best.empty());
+  EXPECT_EQ(run.seen, (std::vector<int64_t>(5, 0)));
+  EXPECT_FALSE(std::filesystem::exists(dir.file("checkpoints/best.ckpt")));
+  EXPECT_TRUE(std::filesystem::exists(dir.file("checkpoints/last.ckpt")));
+  EXPECT_NE(facerep::testing::read_file(dir.file("eval/test_scripted-4/results.json")).find("\"role\": \"test\""),
+            std::string::npos);
+}
+
+TEST(Trainer, ResumedBestOfAnotherMetricIsNotKept) {
+  // A checkpoint from before roles tracked "eval/scripted/score" (possibly a test set): the
+  // validation metric starts its own record instead of being ignored.
+  facerep::testing::TempDir dir;
+  const std::string evals = "eval: [{type: test_scripted, role: validation, scores: [0.1]}]\n";
+  train(fake_config("train: {steps: 2}\n" + evals), {dir.str()});
+  runtime::Checkpoint c = runtime::load_checkpoint(dir.file("checkpoints/last.ckpt"));
+  TrainingState s;
+  s.load(c);
+  s.best = {"eval/scripted/score", 0.99, 2};
+  s.save(c);
+  runtime::save_checkpoint(c, dir.file("old.ckpt"));
+  facerep::testing::TempDir dir2;
+  TrainerSetup setup;
+  ExperimentConfig config = fake_config("train: {steps: 4}\n" + evals);
+  FakeStreamOptions so;
+  so.batch_size = config.train.batch_size;
+  setup.run_dir = dir2.str();
+  setup.resume = dir.file("old.ckpt");
+  setup.progress = false;
+  setup.allow_config_change = true;
+  setup.data = make_fake_stream(so);
+  Trainer t(config, std::move(setup));
+  t.run();
+  EXPECT_EQ(t.best().name, "eval/validation/scripted/score");
+  EXPECT_DOUBLE_EQ(t.best().value, 0.1);
+  EXPECT_EQ(t.best().step, 4);
+  EXPECT_TRUE(std::filesystem::exists(dir2.file("checkpoints/best.ckpt")));
 }
 
 TEST(Trainer, ResumingAnotherModelIsAClearError) {
