@@ -92,4 +92,8 @@ std::string find_file(const std::string& root, const std::string& name) {
   return "";
 }
 
+int run_facerep(const std::string& args, std::string* output) {
+  return run_command(binary_path() + " " + args, output);
+}
+
 }  // namespace facerep::testing

@@ -53,6 +53,9 @@ S read_options(const std::string& yaml, const std::string& file = "test.yaml") {
 // The first file named `name` under `root` (searched recursively; "" when none).
 std::string find_file(const std::string& root, const std::string& name);
 
+// Runs the facerep binary with `args` (a shell-quoted string); output as run_command.
+int run_facerep(const std::string& args, std::string* output);
+
 // Runs a shell command, returning exit code; stdout+stderr captured into `output`.
 int run_command(const std::string& command, std::string* output);
 

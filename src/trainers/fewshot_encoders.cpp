@@ -1,12 +1,17 @@
 #include "trainers/fewshot_encoders.h"
 
 #include <filesystem>
+#include <fstream>
 
 #include <torch/torch.h>
 #include <yaml-cpp/yaml.h>
 
 #include "core/error.h"
+#include "core/logging.h"
+#include "eval/fewshot/results_log.h"
 #include "trainers/checkpoint_model.h"
+#include "trainers/experiment_config.h"
+#include "trainers/trainer.h"
 
 namespace facerep::trainers {
 namespace {
@@ -54,11 +59,23 @@ struct CheckpointOptions : EncoderHead {
   }
 };
 
+struct TrainedOptions : EncoderHead {
+  std::string config;
+  std::vector<std::string> set;
+  template <class V> void visit(V& v) {
+    visit_head(v);
+    v("config", config, "training recipe, trained once before the sweep (relative to the sweep config)").non_empty();
+    v("set", set, "overrides of the recipe, as --set takes them, e.g. [train.steps=300]");
+  }
+};
+
 struct RecipeOptions : EncoderHead {
   std::string config;
+  std::vector<std::string> set;
   template <class V> void visit(V& v) {
     visit_head(v);
     v("config", config, "training recipe whose model is built untrained (relative to the sweep config)").non_empty();
+    v("set", set, "overrides of the recipe, as --set takes them (match a trained encoder's model)");
   }
 };
 
@@ -76,30 +93,56 @@ class Encoder : public FewshotEncoder {
   explicit Encoder(Options o) : o_(std::move(o)) {}
   const std::string& name() const override { return o_.name; }
   int pca() const override { return o_.pca; }
-  LoadedEncoder load(const std::string& base_dir) const override;
+  LoadedEncoder load(const std::string& base_dir, const std::string& work_dir) const override;
 
  private:
   Options o_;
 };
 
-template <>
-LoadedEncoder Encoder<CheckpointOptions>::load(const std::string& base_dir) const {
-  const std::string path = resolve(base_dir, o_.path);
-  if (!fs::exists(path)) throw core::ConfigError("encoder " + o_.name + ": checkpoint " + path + " does not exist");
+// A checkpoint's model, preprocessed as its run was trained.
+LoadedEncoder from_checkpoint(const std::string& name, const std::string& path, bool ema) {
+  if (!fs::exists(path)) throw core::ConfigError("encoder " + name + ": checkpoint " + path + " does not exist");
   LoadedEncoder e;
-  auto [model, config] = load_checkpoint_model(path, o_.ema);
+  auto [model, config] = load_checkpoint_model(path, ema);
   e.model = model;
   e.preprocessing = model_preprocessing(config, *model);
   e.fingerprint = "checkpoint|" + fs::absolute(path).string() + "|" + std::to_string(fs::file_size(path)) + "|" +
                   std::to_string(fs::last_write_time(path).time_since_epoch().count()) + "|" +
-                  (o_.ema ? "ema" : "live") + "|" + preprocessing_text(e.preprocessing);
+                  (ema ? "ema" : "live") + "|" + preprocessing_text(e.preprocessing);
   return e;
 }
 
 template <>
-LoadedEncoder Encoder<RecipeOptions>::load(const std::string& base_dir) const {
+LoadedEncoder Encoder<CheckpointOptions>::load(const std::string& base_dir, const std::string&) const {
+  return from_checkpoint(o_.name, resolve(base_dir, o_.path), o_.ema);
+}
+
+template <>
+LoadedEncoder Encoder<TrainedOptions>::load(const std::string& base_dir, const std::string& work_dir) const {
+  ExperimentConfig config = load_experiment(resolve(base_dir, o_.config), o_.set);
+  config.eval.clear();  // the sweep is the evaluation
+  const std::string yaml = experiment_to_yaml(config);
+  const fs::path run_dir = fs::path(work_dir) / "encoders" / (o_.name + "-" + eval::fewshot::config_hash(yaml));
+  const fs::path last = run_dir / "checkpoints" / "last.ckpt";
+  if (!fs::exists(last)) {
+    core::log_info("encoder " + o_.name + ": training " + o_.config + " into " + run_dir.string());
+    fs::create_directories(run_dir);
+    std::ofstream(run_dir / "config.yaml") << yaml;
+    TrainerSetup setup;
+    setup.run_dir = run_dir.string();
+    setup.progress = false;
+    Trainer trainer(std::move(config), std::move(setup));
+    const TrainResult r = trainer.run();
+    if (!r.finished || !fs::exists(last))
+      throw core::RuntimeError("encoder " + o_.name + ": training " + o_.config + " did not finish");
+  }
+  return from_checkpoint(o_.name, last.string(), /*ema=*/true);
+}
+
+template <>
+LoadedEncoder Encoder<RecipeOptions>::load(const std::string& base_dir, const std::string&) const {
   const std::string path = resolve(base_dir, o_.config);
-  const ExperimentConfig config = load_experiment(path, {});
+  const ExperimentConfig config = load_experiment(path, o_.set);
   LoadedEncoder e;
   torch::manual_seed(config.run.seed);  // the same random init every time
   e.model = models::model_registry().build(config.model);
@@ -110,7 +153,7 @@ LoadedEncoder Encoder<RecipeOptions>::load(const std::string& base_dir) const {
 }
 
 template <>
-LoadedEncoder Encoder<ModelOptions>::load(const std::string&) const {
+LoadedEncoder Encoder<ModelOptions>::load(const std::string&, const std::string&) const {
   LoadedEncoder e;
   e.model = models::model_registry().build(o_.model);
   e.model->eval();
@@ -132,6 +175,8 @@ void register_fewshot_encoders() {
                            [](const CheckpointOptions& o) { return std::make_shared<Encoder<CheckpointOptions>>(o); });
   r.add<RecipeOptions>("recipe", "a recipe's model as built, untrained: the random-init baseline",
                        [](const RecipeOptions& o) { return std::make_shared<Encoder<RecipeOptions>>(o); });
+  r.add<TrainedOptions>("trained", "a recipe trained once before the sweep, then used as a checkpoint",
+                        [](const TrainedOptions& o) { return std::make_shared<Encoder<TrainedOptions>>(o); });
   r.add<ModelOptions>("model", "a model given inline, e.g. the raw-pixel baseline {type: pixels}",
                       [](const ModelOptions& o) { return std::make_shared<Encoder<ModelOptions>>(o); });
 }

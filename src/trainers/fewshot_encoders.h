@@ -5,6 +5,8 @@
 //   recipe      a training recipe's model as built, weights untrained (the random-init baseline
 //               of the same architecture, seeded by run.seed)
 //   model       a model given inline, e.g. {type: pixels} (the raw-pixel baseline)
+//   trained     a recipe trained first (with `set:` overrides, e.g. train.steps=300), once: the
+//               run lives in <sweep out>/encoders/<name>-<config hash> and is reused afterwards
 // Every one may add `pca: K`: features projected on their top K principal components, fitted on
 // the training pool only ("eigenfaces" on pixels).
 #include <memory>
@@ -28,8 +30,9 @@ class FewshotEncoder {
   virtual ~FewshotEncoder() = default;
   virtual const std::string& name() const = 0;
   virtual int pca() const = 0;
-  // Paths resolve against `base_dir` (the sweep config's folder).
-  virtual LoadedEncoder load(const std::string& base_dir) const = 0;
+  // Paths resolve against `base_dir` (the sweep config's folder); `work_dir` holds what an
+  // encoder makes (the sweep's output folder).
+  virtual LoadedEncoder load(const std::string& base_dir, const std::string& work_dir) const = 0;
 };
 
 using EncoderRegistry = core::Registry<FewshotEncoder>;

@@ -61,7 +61,7 @@ FewshotRunResult run_fewshot(const FewshotConfig& config, const FewshotRunOption
     if (features.count(encoder->name()))
       throw core::ConfigError(core::SourceLoc{config.source_file, 0}, spec.path + ".name",
                               "two encoders are named '" + encoder->name() + "'");
-    const LoadedEncoder loaded = encoder->load(config.base_dir);
+    const LoadedEncoder loaded = encoder->load(config.base_dir, result.out_dir);
     loaded.model->to(rs.device);
     data::SourceContext sc;
     sc.base_dir = config.base_dir;

@@ -143,19 +143,6 @@ TEST(Cli, InfoPrintsTheBlasLine) {
   EXPECT_NE(out.find("allocator:  glibc default (FACEREP_MALLOC=default)"), std::string::npos) << out;
 }
 
-TEST(Cli, FewshotAndSweepCheckTheConfigThenSayNotYet) {
-  testing::TempDir dir;
-  testing::write_file(dir.file("good.yaml"), "train:\n  epochs: 2\n");
-  testing::write_file(dir.file("bad.yaml"), "train:\n  epochs: 0\n");
-  for (const std::string c : {"fewshot", "sweep"}) {
-    std::string out;
-    EXPECT_EQ(facerep(c + " " + dir.file("good.yaml"), &out), 2);
-    EXPECT_NE(out.find("facerep: " + c + ": not available yet"), std::string::npos) << out;
-    EXPECT_EQ(facerep(c + " " + dir.file("bad.yaml"), &out), 2);
-    EXPECT_NE(out.find("train.epochs: must be >= 1"), std::string::npos) << out;
-  }
-}
-
 TEST(Cli, UnwritableRunRootIsACleanConfigError) {
   testing::TempDir dir;
   testing::write_file(dir.file("blocker"), "a file where a folder should be");

@@ -18,10 +18,6 @@
 namespace facerep {
 namespace {
 
-int facerep(const std::string& args, std::string* out) {
-  return testing::run_command(testing::binary_path() + " " + args, out);
-}
-
 // path -> embedding, from `facerep embed`'s CSV.
 std::map<std::string, std::vector<float>> read_embeddings(const std::string& csv) {
   std::map<std::string, std::vector<float>> rows;
@@ -41,7 +37,7 @@ std::map<std::string, std::vector<float>> read_embeddings(const std::string& csv
 TEST(InferencePreprocessing, EmbedAndTrainingEvaluatorsGiveTheSameEmbeddings) {
   testing::TempDir dir;
   std::string out;
-  ASSERT_EQ(facerep("data synth --out " + dir.file("faces") + " --identities 3 --per-identity 2 --size 40", &out), 0)
+  ASSERT_EQ(testing::run_facerep("data synth --out " + dir.file("faces") + " --identities 3 --per-identity 2 --size 40", &out), 0)
       << out;
   // A recipe whose normalisation is not the default, with augmentations that inference must drop.
   testing::write_file(dir.file("c.yaml"),
@@ -54,10 +50,10 @@ TEST(InferencePreprocessing, EmbedAndTrainingEvaluatorsGiveTheSameEmbeddings) {
                       "      - {type: normalize, mean: [0.2, 0.4, 0.6], std: [0.1, 0.2, 0.3]}\n"
                       "  loader: {workers: 0}\n"
                       "train: {steps: 2, batch_size: 8, log_every: 1}\n");
-  ASSERT_EQ(facerep("train " + dir.file("c.yaml"), &out), 0) << out;
+  ASSERT_EQ(testing::run_facerep("train " + dir.file("c.yaml"), &out), 0) << out;
   const std::string ckpt = testing::find_file(dir.file("runs"), "last.ckpt");
   ASSERT_FALSE(ckpt.empty()) << out;
-  ASSERT_EQ(facerep("embed " + ckpt + " --data " + dir.file("faces/labels.csv") + " --out " + dir.file("e.csv"), &out),
+  ASSERT_EQ(testing::run_facerep("embed " + ckpt + " --data " + dir.file("faces/labels.csv") + " --out " + dir.file("e.csv"), &out),
             0)
       << out;
   const auto from_embed = read_embeddings(dir.file("e.csv"));
@@ -99,14 +95,14 @@ TEST(InferencePreprocessing, VizMaeNeedsOnlyTheCheckpoint) {
   testing::TempDir dir;
   std::string out;
   const std::string recipe = testing::source_dir() + "/configs/pretrain/tiny_mae.yaml";
-  ASSERT_EQ(facerep("train " + recipe + " --set run.root=" + dir.file("runs") +
+  ASSERT_EQ(testing::run_facerep("train " + recipe + " --set run.root=" + dir.file("runs") +
                         " --set run.threads=1 --set train.steps=2 --set train.batch_size=8 --set 'eval=[]'",
                     &out),
             0)
       << out;
   const std::string ckpt = testing::find_file(dir.file("runs"), "last.ckpt");
   ASSERT_FALSE(ckpt.empty()) << out;
-  ASSERT_EQ(facerep("viz mae " + ckpt + " --out " + dir.file("grid.png") + " --count 2", &out), 0) << out;
+  ASSERT_EQ(testing::run_facerep("viz mae " + ckpt + " --out " + dir.file("grid.png") + " --count 2", &out), 0) << out;
   EXPECT_NE(out.find("wrote " + dir.file("grid.png")), std::string::npos) << out;
   // Two rows of three 32-px cells, each upscaled to 96 px plus a 2-px border.
   const cv::Mat grid = cv::imread(dir.file("grid.png"));
