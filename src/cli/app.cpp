@@ -27,8 +27,8 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"train", nullptr, cmd_train, "train a model from a config, or resume a run"},
       {"eval", nullptr, cmd_eval, "evaluate a checkpoint with the config's evaluations"},
-      {"fewshot", nullptr, cmd_fewshot, "few-shot evaluation (not available yet)"},
-      {"sweep", nullptr, cmd_sweep, "hyper-parameter sweeps (not available yet)"},
+      {"fewshot", nullptr, cmd_fewshot, "one few-shot cell of a sweep config"},
+      {"sweep", nullptr, cmd_sweep, "few-shot transfer sweep: encoders x tasks x protocols x shots x seeds"},
       {"data", nullptr, cmd_data, "make, pack, check and look at datasets"},
       {"config", nullptr, cmd_config, "show the resolved config, validate files, print the reference"},
       {"export", nullptr, cmd_export, "export a checkpoint's model"},
