@@ -3,7 +3,9 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/config_doc.h"
+#include "core/config_tree.h"
 #include "core/error.h"
+#include "trainers/fewshot_config.h"
 
 namespace facerep::cli {
 
@@ -11,7 +13,7 @@ namespace {
 const char* kConfigUsage =
     "usage: facerep config <action> ...\n"
     "  show CONFIG [--set k=v]...      print the resolved config, every default filled in\n"
-    "  validate CONFIG... [--set k=v]  check configs; prints 'ok: FILE' or the error for each\n"
+    "  validate CONFIG... [--set k=v]  check configs (training or few-shot sweep); prints 'ok: FILE' or the error\n"
     "  doc                             print the Markdown reference of every config key\n";
 
 int show(int argc, char** argv) {
@@ -32,7 +34,9 @@ int validate(int argc, char** argv) {
   int failed = 0;
   for (const auto& path : config_paths(*args, options)) {
     try {
-      load_config(path, overrides);
+      // A few-shot sweep config is told apart by its `encoders:` list (after `_base_` merging).
+      if (core::ConfigTree::load_file(path).root()["encoders"]) trainers::load_fewshot_config(path, overrides);
+      else load_config(path, overrides);
       std::cout << "ok: " << path << "\n";
     } catch (const core::ConfigError& e) {
       std::cout.flush();

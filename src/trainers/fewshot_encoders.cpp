@@ -122,7 +122,7 @@ LoadedEncoder Encoder<TrainedOptions>::load(const std::string& base_dir, const s
   ExperimentConfig config = load_experiment(resolve(base_dir, o_.config), o_.set);
   config.eval.clear();  // the sweep is the evaluation
   const std::string yaml = experiment_to_yaml(config);
-  const fs::path run_dir = fs::path(work_dir) / "encoders" / (o_.name + "-" + eval::fewshot::config_hash(yaml));
+  const fs::path run_dir = fs::path(work_dir) / "fewshot_encoders" / (o_.name + "-" + eval::fewshot::config_hash(yaml));
   const fs::path last = run_dir / "checkpoints" / "last.ckpt";
   if (!fs::exists(last)) {
     core::log_info("encoder " + o_.name + ": training " + o_.config + " into " + run_dir.string());

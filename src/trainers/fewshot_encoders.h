@@ -6,7 +6,8 @@
 //               of the same architecture, seeded by run.seed)
 //   model       a model given inline, e.g. {type: pixels} (the raw-pixel baseline)
 //   trained     a recipe trained first (with `set:` overrides, e.g. train.steps=300), once: the
-//               run lives in <sweep out>/encoders/<name>-<config hash> and is reused afterwards
+//               run lives in <run.root>/fewshot_encoders/<name>-<config hash> and is reused by
+//               every later sweep under the same root
 // Every one may add `pca: K`: features projected on their top K principal components, fitted on
 // the training pool only ("eigenfaces" on pixels).
 #include <memory>
@@ -31,7 +32,7 @@ class FewshotEncoder {
   virtual const std::string& name() const = 0;
   virtual int pca() const = 0;
   // Paths resolve against `base_dir` (the sweep config's folder); `work_dir` holds what an
-  // encoder makes (the sweep's output folder).
+  // encoder makes (the sweep's run.root).
   virtual LoadedEncoder load(const std::string& base_dir, const std::string& work_dir) const = 0;
 };
 

@@ -61,7 +61,8 @@ FewshotRunResult run_fewshot(const FewshotConfig& config, const FewshotRunOption
     if (features.count(encoder->name()))
       throw core::ConfigError(core::SourceLoc{config.source_file, 0}, spec.path + ".name",
                               "two encoders are named '" + encoder->name() + "'");
-    const LoadedEncoder loaded = encoder->load(config.base_dir, result.out_dir);
+    // Trained encoders live under run.root, so sweeps sharing a root train each recipe once.
+    const LoadedEncoder loaded = encoder->load(config.base_dir, config.run.root);
     loaded.model->to(rs.device);
     data::SourceContext sc;
     sc.base_dir = config.base_dir;

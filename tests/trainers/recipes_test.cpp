@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "test_support.h"
 #include "trainers/checkpoint_model.h"
+#include "trainers/fewshot_config.h"
 #include "trainers/trainer.h"
 
 namespace facerep::trainers {
@@ -43,6 +44,19 @@ TEST(Recipes, EveryShippedConfigValidates) {
     const std::string yaml = experiment_to_yaml(c);
     EXPECT_EQ(experiment_to_yaml(load_experiment_tree(core::ConfigTree::load_string(yaml, f))), yaml);
   }
+}
+
+TEST(Recipes, EveryShippedSweepConfigValidates) {
+  const std::filesystem::path root = std::filesystem::path(facerep::testing::source_dir()) / "configs" / "fewshot";
+  int sweeps = 0;
+  for (const auto& e : std::filesystem::directory_iterator(root)) {
+    if (e.path().filename().string()[0] == '_') continue;
+    SCOPED_TRACE(e.path().string());
+    const FewshotConfig c = load_fewshot_config(e.path().string(), {});
+    EXPECT_GE(c.encoders.size(), 4u) << "a sweep compares against its baselines";
+    ++sweeps;
+  }
+  EXPECT_GE(sweeps, 3);
 }
 
 TEST(Recipes, EveryRecipeWithEvaluationsSelectsOnValidationDataNeverOnTestData) {
