@@ -7,12 +7,15 @@
                    the only data that may choose a checkpoint (best.ckpt)
   heldout_orl.csv  the other 12 ORL identities (10 images each), test only
   heldout_gt.csv   the other 15 Georgia Tech identities (15 images each), test only
+  yale_light.csv   every Extended Yale B image with its light direction (value_azimuth,
+                   value_elevation, degrees, from the file name): few-shot regression
 
 Each list is `path,identity` with absolute paths into the shared folder (nothing is copied) and
 identities named `<database>/<folder>`. Usage: real_faces_lists.py SHARED_DATA_DIR OUT_DIR
 """
 import csv
 import os
+import re
 import sys
 
 EXTS = (".pgm", ".png", ".jpg", ".jpeg", ".bmp")
@@ -40,6 +43,19 @@ def write(path, items):
     print(f"{path}: {len(items)} images, {len({i for _, i in items})} identities")
 
 
+# yaleBNN_P00A+035E+15.pgm: light azimuth +35 and elevation +15 degrees.
+LIGHT = re.compile(r"_P00A([+-]\d+)E([+-]\d+)\.")
+
+
+def light_rows(root, names):
+    out = []
+    for path, identity in rows(root, "extended_yaleb", names):
+        m = LIGHT.search(os.path.basename(path))
+        if m:  # the ambient images carry no direction
+            out.append((path, identity, int(m.group(1)), int(m.group(2))))
+    return out
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
@@ -59,6 +75,14 @@ def main():
     write(os.path.join(out, "validation.csv"), validation)
     write(os.path.join(out, "heldout_orl.csv"), rows(db["orl"], "orl", orl[13:]))
     write(os.path.join(out, "heldout_gt.csv"), rows(db["georgia_tech"], "georgia_tech", gt[15:]))
+    # Light direction as scalar labels, for few-shot regression (identities as in training: the
+    # label is new, not the faces).
+    light = light_rows(db["extended_yaleb"], identities(db["extended_yaleb"]))
+    with open(os.path.join(out, "yale_light.csv"), "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["path", "identity", "value_azimuth", "value_elevation"])
+        w.writerows(light)
+    print(f"{os.path.join(out, 'yale_light.csv')}: {len(light)} images with a light direction")
 
 
 if __name__ == "__main__":

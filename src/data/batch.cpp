@@ -10,16 +10,18 @@ Batch Batch::to(const c10::Device& device, bool non_blocking) const {
   out.images = move(images);
   out.views.clear();
   for (const auto& v : views) out.views.push_back(move(v));
-  out.identity = move(identity);
-  out.attributes = move(attributes);
-  out.attributes_mask = move(attributes_mask);
-  out.aus = move(aus);
-  out.aus_mask = move(aus_mask);
-  out.landmarks = move(landmarks);
-  out.landmarks_mask = move(landmarks_mask);
-  out.region_map = move(region_map);
-  out.region_mask = move(region_mask);
+  for (at::Tensor* t : out.label_tensors()) *t = move(*t);
   return out;
+}
+
+std::vector<at::Tensor*> Batch::label_tensors() {
+  return {&identity, &attributes, &attributes_mask, &aus, &aus_mask, &values, &values_mask,
+          &landmarks, &landmarks_mask, &region_map, &region_mask};
+}
+
+std::vector<const at::Tensor*> Batch::label_tensors() const {
+  const auto mutable_list = const_cast<Batch*>(this)->label_tensors();
+  return std::vector<const at::Tensor*>(mutable_list.begin(), mutable_list.end());
 }
 
 }  // namespace facerep::data

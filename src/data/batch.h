@@ -17,6 +17,8 @@ struct Batch {
   at::Tensor attributes_mask;      // [B] bool
   at::Tensor aus;                  // [B,U] float32 (undefined when absent)
   at::Tensor aus_mask;             // [B] bool
+  at::Tensor values;               // [B,V] float32 scalar labels (list `value_<name>` columns; undefined when absent)
+  at::Tensor values_mask;          // [B] bool
   at::Tensor landmarks;            // [B,L,2] float32, pixel coords of `images` (undefined when absent)
   at::Tensor landmarks_mask;       // [B] bool
   at::Tensor region_map;           // [B,H,W] uint8 Region values (undefined when absent)
@@ -27,6 +29,10 @@ struct Batch {
   int64_t size() const { return images.defined() ? images.size(0) : 0; }
   // Copies every tensor to `device` (non-blocking from pinned memory on CUDA).
   Batch to(const c10::Device& device, bool non_blocking = true) const;
+  // Every per-sample label tensor and mask, in one fixed order: the one list that copying,
+  // pinning and slicing go through, so a new label kind is added in one place.
+  std::vector<at::Tensor*> label_tensors();
+  std::vector<const at::Tensor*> label_tensors() const;
 };
 
 }  // namespace facerep::data

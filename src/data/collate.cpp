@@ -108,6 +108,7 @@ Batch collate(const std::vector<std::vector<Sample>>& per_sample_views) {
   }
   collate_vector_label(samples, &Sample::attributes, "attribute", &batch.attributes, &batch.attributes_mask);
   collate_vector_label(samples, &Sample::aus, "AU", &batch.aus, &batch.aus_mask);
+  collate_vector_label(samples, &Sample::values, "value", &batch.values, &batch.values_mask);
   collate_landmarks(samples, batch);
   collate_regions(samples, h, w, batch);
   return batch;

@@ -26,9 +26,7 @@ Batch pinned(Batch b) {
   };
   for (auto& v : b.views) pin(v);
   if (!b.views.empty()) b.images = b.views[0];
-  for (at::Tensor* t : {&b.identity, &b.attributes, &b.attributes_mask, &b.aus, &b.aus_mask, &b.landmarks,
-                        &b.landmarks_mask, &b.region_map, &b.region_mask})
-    pin(*t);
+  for (at::Tensor* t : b.label_tensors()) pin(*t);
   return b;
 }
 }  // namespace

@@ -33,6 +33,7 @@ struct Sample {
   int64_t identity = -1;       // class index, -1 when unknown
   std::vector<float> attributes;  // multi-label in {0,1}; empty when absent
   std::vector<float> aus;         // action-unit / expression labels in [0,1]; empty when absent
+  std::vector<float> values;      // scalar labels (e.g. a light direction); empty when absent
   std::vector<float> landmarks;   // x0,y0,x1,y1,... in pixels of `image`; empty when absent
   cv::Mat region_map;             // CV_8U Region values, same size as image; empty when absent
   std::string path;               // where it came from (file path, "synthetic:<id>/<index>", ...)

@@ -9,15 +9,9 @@ data::Batch slice_batch(const data::Batch& batch, int64_t start, int64_t length)
   data::Batch out;
   out.images = cut(batch.images);
   for (const auto& v : batch.views) out.views.push_back(cut(v));
-  out.identity = cut(batch.identity);
-  out.attributes = cut(batch.attributes);
-  out.attributes_mask = cut(batch.attributes_mask);
-  out.aus = cut(batch.aus);
-  out.aus_mask = cut(batch.aus_mask);
-  out.landmarks = cut(batch.landmarks);
-  out.landmarks_mask = cut(batch.landmarks_mask);
-  out.region_map = cut(batch.region_map);
-  out.region_mask = cut(batch.region_mask);
+  const auto from = batch.label_tensors();
+  const auto to = out.label_tensors();
+  for (size_t i = 0; i < from.size(); ++i) *to[i] = cut(*from[i]);
   const auto b = static_cast<size_t>(start), e = static_cast<size_t>(start + length);
   if (batch.paths.size() >= e) out.paths.assign(batch.paths.begin() + b, batch.paths.begin() + e);
   if (batch.indices.size() >= e) out.indices.assign(batch.indices.begin() + b, batch.indices.begin() + e);

@@ -37,10 +37,10 @@ struct FewshotConfig {
     v("test_fraction", test_fraction,
       "share of each identity's images held out as the test part (without identities: of all images)")
         .greater(0.0).less(1.0);
-    v("tasks", tasks, "identity, attributes, aus, landmarks").non_empty();
+    v("tasks", tasks, "identity, attributes, aus, landmarks, values (scalar labels of a list)").non_empty();
     for (const auto& t : tasks)
-      v.require(t == "identity" || t == "attributes" || t == "aus" || t == "landmarks", "tasks",
-                "unknown task '" + t + "' (identity, attributes, aus, landmarks)");
+      v.require(t == "identity" || t == "attributes" || t == "aus" || t == "landmarks" || t == "values", "tasks",
+                "unknown task '" + t + "' (identity, attributes, aus, landmarks, values)");
     v("protocols", protocols, "linear (probe), knn (cosine), centroid (identity only)").non_empty();
     for (const auto& p : protocols)
       v.require(p == "linear" || p == "knn" || p == "centroid", "protocols",

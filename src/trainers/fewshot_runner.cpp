@@ -25,11 +25,15 @@ namespace {
 namespace fs = std::filesystem;
 namespace fsh = eval::fewshot;
 
+// Raised whenever the code that computes cells changes their numbers (the split rule, a probe),
+// so logged results of the old code are recomputed instead of mixed in.
+constexpr int kCellCodeVersion = 2;
+
 // The parts of the config that decide every cell's numbers, as text.
 std::string shared_config_text(const FewshotConfig& c) {
   YAML::Emitter e;
   e << YAML::Flow << core::write_options(c.data);
-  return std::string(e.c_str()) + "|test_fraction=" + std::to_string(c.test_fraction) + "|split_seed=" +
+  return "v" + std::to_string(kCellCodeVersion) + "|" + std::string(e.c_str()) + "|test_fraction=" + std::to_string(c.test_fraction) + "|split_seed=" +
          std::to_string(c.run.seed) + "|knn=" + std::to_string(c.knn_k) + "," + std::to_string(c.knn_temperature);
 }
 

@@ -37,6 +37,7 @@ TEST(PipelineCollate, StacksImagesAsNormalisedRgbWithLabelMasks) {
   Sample c = make("c.jpg", 0, 0, 0);
   c.identity = 0;
   c.attributes = {0, 1};
+  c.values = {-35, 20};
   const Batch batch = collate({{a}, {b}, {c}});
 
   ASSERT_EQ(batch.images.sizes(), (std::vector<int64_t>{3, 3, 4, 6}));
@@ -54,6 +55,8 @@ TEST(PipelineCollate, StacksImagesAsNormalisedRgbWithLabelMasks) {
   EXPECT_TRUE(batch.attributes_mask.equal(torch::tensor({true, false, true})));
   EXPECT_FALSE(batch.aus.defined());
   EXPECT_FALSE(batch.aus_mask.defined());
+  EXPECT_TRUE(batch.values.equal(torch::tensor({0.f, 0.f, 0.f, 0.f, -35.f, 20.f}).view({3, 2})));
+  EXPECT_TRUE(batch.values_mask.equal(torch::tensor({false, false, true})));
   ASSERT_EQ(batch.landmarks.sizes(), (std::vector<int64_t>{3, 2, 2}));
   EXPECT_EQ(batch.landmarks[0][1][0].item<float>(), 3.0f);
   EXPECT_TRUE(batch.landmarks_mask.equal(torch::tensor({true, false, false})));

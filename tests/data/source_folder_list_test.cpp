@@ -132,19 +132,21 @@ class ListSourceTest : public ::testing::Test {
 
 TEST_F(ListSourceTest, ReadsEveryLabelKind) {
   ListSource src = open(
-      "path,identity,attr_glasses,attr_beard,au_smile,x0,y0,x1,y1,region_map\n"
-      "img/a.png,carol,1,0,0.5,1.5,2.5,10,11,reg/a.png\n"
-      "img/b.png,alice,,,,,,,,\n"
-      "img/a.png,,0,1,1,,,,,\n");
+      "path,identity,attr_glasses,attr_beard,au_smile,value_azimuth,x0,y0,x1,y1,region_map\n"
+      "img/a.png,carol,1,0,0.5,-35,1.5,2.5,10,11,reg/a.png\n"
+      "img/b.png,alice,,,,,,,,,\n"
+      "img/a.png,,0,1,1,20,,,,,\n");
   ASSERT_EQ(src.size(), 3);
   EXPECT_EQ(src.attribute_names(), (std::vector<std::string>{"glasses", "beard"}));
   EXPECT_EQ(src.au_names(), (std::vector<std::string>{"smile"}));
+  EXPECT_EQ(src.value_names(), (std::vector<std::string>{"azimuth"}));
   EXPECT_EQ(src.identity_names(), (std::vector<std::string>{"alice", "carol"}));
   EXPECT_EQ(src.num_identities(), 2);
   const Sample a = src.get(0);
   EXPECT_EQ(a.identity, 1);
   EXPECT_EQ(a.attributes, (std::vector<float>{1, 0}));
   EXPECT_EQ(a.aus, (std::vector<float>{0.5f}));
+  EXPECT_EQ(a.values, (std::vector<float>{-35}));
   EXPECT_EQ(a.landmarks, (std::vector<float>{1.5f, 2.5f, 10, 11}));
   ASSERT_EQ(a.region_map.size(), cv::Size(16, 12));
   EXPECT_EQ(a.region_map.at<uint8_t>(3, 3), static_cast<uint8_t>(Region::kNose));
@@ -152,6 +154,8 @@ TEST_F(ListSourceTest, ReadsEveryLabelKind) {
   const Sample b = src.get(1);
   EXPECT_EQ(b.identity, 0);
   EXPECT_TRUE(b.attributes.empty());
+  EXPECT_TRUE(b.values.empty());
+  EXPECT_EQ(src.get(2).values, (std::vector<float>{20}));
   EXPECT_TRUE(b.landmarks.empty());
   EXPECT_TRUE(b.region_map.empty());
   EXPECT_EQ(src.get(2).identity, -1);  // unknown identity
@@ -177,7 +181,7 @@ TEST_F(ListSourceTest, MalformedRowsNameFileAndLine) {
             "RuntimeError: " + f + ":2: column 'attr_a' is not a number: 'yes'");
   EXPECT_NE(error_of([&] { open("path,attr_a,attr_b\nimg/a.png,1,\n"); }).find("all or none"), std::string::npos);
   EXPECT_EQ(error_of([&] { open("path,colour\nimg/a.png,red\n"); }),
-            "RuntimeError: " + f + ":1: unknown column 'colour' (expected path, identity, attr_<name>, au_<name>, x<k>, y<k>, region_map)");
+            "RuntimeError: " + f + ":1: unknown column 'colour' (expected path, identity, attr_<name>, au_<name>, value_<name>, x<k>, y<k>, region_map)");
   EXPECT_NE(error_of([&] { open("identity\n1\n"); }).find("no 'path' column"), std::string::npos);
   EXPECT_NE(error_of([&] { open("path,x0,y0,x2,y2\na.png,1,2,3,4\n"); }).find("missing x1"), std::string::npos);
   EXPECT_NE(error_of([&] { open("path\n\"img/a.png\n"); }).find(":2: unterminated quote"), std::string::npos);

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <numeric>
+
 #include <torch/torch.h>
 
 #include "core/error.h"
@@ -43,9 +46,17 @@ TEST(FewShotCell, SplitKeepsEveryTestIdentityInThePoolAndIsFixed) {
   const PoolTestSplit a = split_pool_test(s, 0.25, 7);
   EXPECT_EQ(a.test.size(), 12u);  // 2 of each identity's 8
   EXPECT_EQ(a.pool.size(), 36u);
-  EXPECT_EQ(a.test[0], 6);        // the last two images of identity 0
-  EXPECT_EQ(a.test[1], 7);
-  EXPECT_EQ(split_pool_test(s, 0.25, 8).test, a.test) << "with identities the split does not depend on the seed";
+  std::vector<int> per_identity(6, 0);
+  for (int64_t i : a.test) ++per_identity[s.identity[i].item<int64_t>()];
+  EXPECT_EQ(per_identity, std::vector<int>(6, 2));
+  std::vector<int64_t> all = a.pool;
+  all.insert(all.end(), a.test.begin(), a.test.end());
+  std::sort(all.begin(), all.end());
+  std::vector<int64_t> every(48);
+  std::iota(every.begin(), every.end(), 0);
+  EXPECT_EQ(all, every) << "pool and test partition the rows";
+  EXPECT_EQ(split_pool_test(s, 0.25, 7).test, a.test) << "fixed by the split seed";
+  EXPECT_NE(split_pool_test(s, 0.25, 8).test, a.test);
 }
 
 TEST(FewShotCell, SeparableIdentitiesAreLearnedByEveryProtocolFromOneShot) {
@@ -95,6 +106,27 @@ TEST(FewShotCell, ImpossibleRequestsAreConfigErrorsThatSayWhy) {
   } catch (const core::ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("no action-unit labels"), std::string::npos) << e.what();
   }
+}
+
+}  // namespace
+}  // namespace facerep::eval::fewshot
+
+namespace facerep::eval::fewshot {
+namespace {
+
+TEST(FewShotCell, ScalarLabelsAreRegressedAndScoredByR2) {
+  FeatureSet s = toy_set();
+  // Two scalar labels, a linear function of the landmark dimensions of the features.
+  const at::Tensor w = torch::tensor({{1.f, 0.f}, {0.f, 2.f}, {3.f, 0.f}, {0.f, -1.f}, {0.5f, 0.5f},
+                                      {0.f, 0.f}, {1.f, 1.f}, {0.f, 0.f}, {-1.f, 0.f}, {0.f, 1.f}});
+  s.values = torch::matmul(s.features.slice(1, 16, 26), w);
+  s.values_mask = torch::ones({s.size()}, torch::kBool);
+  const CellResult r = run_cell(cell("values", "linear", 5), s, split_pool_test(s, 0.25, 0));
+  EXPECT_EQ(r.primary, "r2");
+  EXPECT_GT(r.metrics.at("r2"), 0.95);
+  EXPECT_LT(r.metrics.at("mae"), 0.2);
+  s.values = at::Tensor();
+  EXPECT_THROW(run_cell(cell("values", "linear", 5), s, split_pool_test(s, 0.25, 0)), core::ConfigError);
 }
 
 }  // namespace

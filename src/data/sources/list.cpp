@@ -125,7 +125,7 @@ ListSource::ListSource(const ListSourceOptions& options, const SourceContext& co
   for (auto& h : header) h = trim(h);
 
   long path_col = -1, id_col = -1, region_col = -1;
-  std::vector<size_t> attr_cols, au_cols;
+  std::vector<size_t> attr_cols, au_cols, value_cols;
   std::map<int, size_t> xs, ys;
   for (size_t c = 0; c < header.size(); ++c) {
     const std::string& h = header[c];
@@ -136,11 +136,12 @@ ListSource::ListSource(const ListSourceOptions& options, const SourceContext& co
     else if (h == "region_map") region_col = static_cast<long>(c);
     else if (h.rfind("attr_", 0) == 0 && h.size() > 5) attr_cols.push_back(c), attribute_names_.push_back(h.substr(5));
     else if (h.rfind("au_", 0) == 0 && h.size() > 3) au_cols.push_back(c), au_names_.push_back(h.substr(3));
+    else if (h.rfind("value_", 0) == 0 && h.size() > 6) value_cols.push_back(c), value_names_.push_back(h.substr(6));
     else if (h.size() > 1 && h[0] == 'x' && parse_index(h.substr(1), &k)) xs[static_cast<int>(k)] = c;
     else if (h.size() > 1 && h[0] == 'y' && parse_index(h.substr(1), &k)) ys[static_cast<int>(k)] = c;
     else
       throw core::RuntimeError(where + ": unknown column '" + h +
-                               "' (expected path, identity, attr_<name>, au_<name>, x<k>, y<k>, region_map)");
+                               "' (expected path, identity, attr_<name>, au_<name>, value_<name>, x<k>, y<k>, region_map)");
   }
   if (path_col < 0) throw core::RuntimeError(file_ + ":1: the header has no 'path' column");
   std::vector<size_t> lm_cols;
@@ -171,6 +172,7 @@ ListSource::ListSource(const ListSourceOptions& options, const SourceContext& co
     }
     row.attributes = numbers(cells, attr_cols, header, where);
     row.aus = numbers(cells, au_cols, header, where);
+    row.values = numbers(cells, value_cols, header, where);
     row.landmarks = numbers(cells, lm_cols, header, where);
     id_text.push_back(id_col >= 0 ? trim(cells[static_cast<size_t>(id_col)]) : "");
     rows_.push_back(std::move(row));
@@ -213,6 +215,7 @@ Sample ListSource::get(int64_t index) const {
   s.identity = row.identity;
   s.attributes = row.attributes;
   s.aus = row.aus;
+  s.values = row.values;
   s.image = read_image(row.path, reduce_);
   const double scale = 1.0 / reduce_;
   s.landmarks = row.landmarks;
@@ -240,6 +243,7 @@ std::optional<EncodedSample> ListSource::get_encoded(int64_t index) const {
   e.sample.identity = row.identity;
   e.sample.attributes = row.attributes;
   e.sample.aus = row.aus;
+  e.sample.values = row.values;
   e.bytes = read_file_bytes(row.path);
   e.reduce = reduce_;
   return e;
@@ -250,6 +254,7 @@ std::string ListSource::describe() const {
   if (num_identities_ >= 0) out += ", " + std::to_string(num_identities_) + " identities";
   if (!attribute_names_.empty()) out += ", " + std::to_string(attribute_names_.size()) + " attributes";
   if (!au_names_.empty()) out += ", " + std::to_string(au_names_.size()) + " AUs";
+  if (!value_names_.empty()) out += ", " + std::to_string(value_names_.size()) + " values";
   return out;
 }
 

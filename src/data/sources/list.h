@@ -37,6 +37,7 @@ class ListSource : public Source {
 
   const std::vector<std::string>& attribute_names() const { return attribute_names_; }
   const std::vector<std::string>& au_names() const { return au_names_; }
+  const std::vector<std::string>& value_names() const { return value_names_; }
   // Identity names when the column held names (empty when it held indices or is absent).
   const std::vector<std::string>& identity_names() const { return identity_names_; }
 
@@ -45,12 +46,12 @@ class ListSource : public Source {
     std::string path;
     std::string region_map;
     int64_t identity = -1;
-    std::vector<float> attributes, aus, landmarks;
+    std::vector<float> attributes, aus, values, landmarks;
   };
   std::string file_;
   int reduce_;
   std::vector<Row> rows_;
-  std::vector<std::string> attribute_names_, au_names_, identity_names_;
+  std::vector<std::string> attribute_names_, au_names_, value_names_, identity_names_;
   int64_t num_identities_ = -1;
 };
 

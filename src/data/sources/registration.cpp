@@ -17,7 +17,7 @@ void register_sources() {
       "image_folder", "root/<identity>/<image> folders; identities sorted by name",
       [](const ImageFolderOptions& o, const SourceContext& c) { return std::make_shared<ImageFolderSource>(o, c); });
   r.add<ListSourceOptions>(
-      "list", "CSV/TSV list: path, identity, attr_*, au_*, x<k>/y<k> landmarks, region_map",
+      "list", "CSV/TSV list: path, identity, attr_*, au_*, value_* (scalar labels), x<k>/y<k> landmarks, region_map",
       [](const ListSourceOptions& o, const SourceContext& c) { return std::make_shared<ListSource>(o, c); });
   r.add<RecordIOOptions>(
       "recordio", "insightface/MXNet .rec + .idx",

@@ -32,6 +32,7 @@ std::vector<int64_t> labelled(const std::string& task, const FeatureSet& set, co
   if (task == "identity") ok = set.identity >= 0;
   else if (task == "attributes") ok = set.attributes_mask;
   else if (task == "aus") ok = set.aus_mask;
+  else if (task == "values") ok = set.values_mask;
   else ok = set.landmarks_mask;
   const at::Tensor mask = ok.to(torch::kBool).contiguous();
   const bool* m = mask.data_ptr<bool>();
@@ -46,13 +47,14 @@ at::Tensor targets(const std::string& task, const FeatureSet& set, const std::ve
   if (task == "identity") return rows(set.identity, idx);
   if (task == "attributes") return (rows(set.attributes, idx) >= 0.5).to(torch::kFloat);
   if (task == "aus") return (rows(set.aus, idx) >= 0.5).to(torch::kFloat);
+  if (task == "values") return rows(set.values, idx).to(torch::kFloat);
   const at::Tensor marks = rows(set.landmarks, idx);
   return marks.reshape({marks.size(0), -1});  // [N, 2P]: x0, y0, x1, y1, ...
 }
 
 ProbeTask probe_task(const std::string& task) {
   if (task == "identity") return ProbeTask::kClassification;
-  if (task == "landmarks") return ProbeTask::kRegression;
+  if (task == "landmarks" || task == "values") return ProbeTask::kRegression;
   return ProbeTask::kMultiLabel;
 }
 
@@ -99,7 +101,7 @@ at::Tensor fit_predict(const CellOptions& o, const at::Tensor& train, const at::
 }  // namespace
 
 const std::vector<std::string>& task_names() {
-  static const std::vector<std::string> names{"identity", "attributes", "aus", "landmarks"};
+  static const std::vector<std::string> names{"identity", "attributes", "aus", "landmarks", "values"};
   return names;
 }
 
@@ -109,7 +111,8 @@ std::string missing_labels(const std::string& task, const FeatureSet& set) {
   if (task == "attributes") return set.attributes.defined() ? "" : "the data has no attribute labels";
   if (task == "aus") return set.aus.defined() ? "" : "the data has no action-unit labels";
   if (task == "landmarks") return set.landmarks.defined() ? "" : "the data has no landmarks";
-  return "unknown task '" + task + "' (identity, attributes, aus, landmarks)";
+  if (task == "values") return set.values.defined() ? "" : "the data has no scalar labels (list value_<name> columns)";
+  return "unknown task '" + task + "' (identity, attributes, aus, landmarks, values)";
 }
 
 PoolTestSplit split_pool_test(const FeatureSet& set, double test_fraction, uint64_t split_seed) {
@@ -120,13 +123,16 @@ PoolTestSplit split_pool_test(const FeatureSet& set, double test_fraction, uint6
   std::map<int64_t, std::vector<int64_t>> by_identity;
   std::vector<int64_t> unlabelled;
   for (int64_t i = 0; i < n; ++i) (ids[i] >= 0 ? by_identity[ids[i]] : unlabelled).push_back(i);
-  for (const auto& [id, members] : by_identity) {
+  std::mt19937_64 rng(split_seed);
+  for (auto& [id, members] : by_identity) {
+    // Shuffled, not the last images: files are often ordered by a label (Yale B by light), and a
+    // test part taken from one end would not look like the training pool.
+    shuffle_in_place(members, rng);
     const auto m = static_cast<int64_t>(members.size());
     const int64_t t = std::min<int64_t>(m - 1, static_cast<int64_t>(std::ceil(test_fraction * m)));
     split.pool.insert(split.pool.end(), members.begin(), members.end() - t);
     split.test.insert(split.test.end(), members.end() - t, members.end());
   }
-  std::mt19937_64 rng(split_seed);
   shuffle_in_place(unlabelled, rng);
   const auto t = static_cast<int64_t>(std::ceil(test_fraction * static_cast<double>(unlabelled.size())));
   split.test.insert(split.test.end(), unlabelled.begin(), unlabelled.begin() + t);
@@ -167,6 +173,13 @@ CellResult run_cell(const CellOptions& o, const FeatureSet& set, const PoolTestS
     std::set<int64_t> seen;
     for (int64_t i : train) seen.insert(ids[i]);
     r.metrics["classes"] = static_cast<double>(seen.size());
+  } else if (o.task == "values") {
+    // Scalar labels (e.g. light azimuth and elevation): R² is scale-free, so it is primary.
+    const RegressionMetrics m = regression_metrics(pred, y_test);
+    r.primary = "r2";
+    r.metrics["r2"] = m.r2;
+    r.metrics["mae"] = m.mae;
+    r.metrics["rmse"] = m.rmse;
   } else if (o.task == "landmarks") {
     r.primary = "nme";
     const int64_t points = y_test.size(1) / 2;

@@ -7,7 +7,8 @@
 // Tasks: identity (closed-set identification among the dataset's identities: accuracy),
 // attributes (multi-label: accuracy and mean F1), aus (action units: mean F1 at 0.5 and at
 // thresholds chosen on the validation split, both reported), landmarks (regression of every
-// point: NME by inter-ocular distance). Protocols: linear (probe), knn (cosine), centroid
+// point: NME by inter-ocular distance), values (scalar labels of list files, e.g. a light
+// direction: R², MAE, RMSE). Protocols: linear (probe), knn (cosine), centroid
 // (nearest class mean, identity only).
 #include <cstdint>
 #include <map>
@@ -19,7 +20,7 @@
 namespace facerep::eval::fewshot {
 
 struct CellOptions {
-  std::string task;                // identity | attributes | aus | landmarks
+  std::string task;                // identity | attributes | aus | landmarks | values
   std::string protocol;            // linear | knn | centroid
   std::string regime = "shots";    // shots: images per identity; fraction: of the training pool
   double amount = 1;
@@ -41,9 +42,9 @@ const std::vector<std::string>& task_names();
 std::string missing_labels(const std::string& task, const FeatureSet& set);
 
 // The fixed split of a labelled set into the training pool (few-shot subsets are drawn from it)
-// and the test rows: per identity, the last ceil(test_fraction x its images) rows (at least one
-// stays in the pool), so every test identity is known from training; without identities, a
-// shuffle drawn from `split_seed`. The same for every cell and seed of a sweep.
+// and the test rows: per identity, ceil(test_fraction x its images) rows drawn at random (at least
+// one stays in the pool), so every test identity is known from training; without identities, a
+// share of all rows. Drawn from `split_seed` alone: the same for every cell and seed of a sweep.
 struct PoolTestSplit {
   std::vector<int64_t> pool, test;
 };

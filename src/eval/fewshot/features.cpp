@@ -16,6 +16,7 @@ namespace {
 std::vector<std::pair<std::string, at::Tensor*>> label_fields(FeatureSet& s) {
   return {{"features", &s.features},   {"identity", &s.identity}, {"attributes", &s.attributes},
           {"attributes_mask", &s.attributes_mask}, {"aus", &s.aus},         {"aus_mask", &s.aus_mask},
+          {"values", &s.values},       {"values_mask", &s.values_mask},
           {"landmarks", &s.landmarks}, {"landmarks_mask", &s.landmarks_mask}};
 }
 
@@ -43,7 +44,7 @@ FeatureSet extract_features(models::Backbone& model, const data::Dataset& datase
                             c10::Device device) {
   torch::NoGradGuard no_grad;
   EvalModeGuard eval_mode(model);
-  std::vector<at::Tensor> feats, ids, attrs, attr_masks, aus, au_masks, marks, mark_masks;
+  std::vector<at::Tensor> feats, ids, attrs, attr_masks, aus, au_masks, values, value_masks, marks, mark_masks;
   std::vector<int64_t> sizes;
   FeatureSet out;
   for_each_batch(dataset, batch_size, [&](const data::Batch& b) {
@@ -52,6 +53,7 @@ FeatureSet extract_features(models::Backbone& model, const data::Dataset& datase
     ids.push_back(b.identity.defined() ? b.identity.to(torch::kLong).cpu() : torch::full({b.size()}, -1, torch::kLong));
     attrs.push_back(b.attributes), attr_masks.push_back(b.attributes_mask);
     aus.push_back(b.aus), au_masks.push_back(b.aus_mask);
+    values.push_back(b.values), value_masks.push_back(b.values_mask);
     // Landmarks in units of the input side: comparable across input sizes, and NME-ready.
     marks.push_back(b.landmarks.defined() ? b.landmarks / static_cast<double>(b.images.size(3)) : at::Tensor());
     mark_masks.push_back(b.landmarks_mask);
@@ -63,6 +65,8 @@ FeatureSet extract_features(models::Backbone& model, const data::Dataset& datase
   if (out.attributes.defined()) out.attributes_mask = torch::cat(attr_masks, 0);
   out.aus = cat_or_undefined(aus, sizes, &au_masks);
   if (out.aus.defined()) out.aus_mask = torch::cat(au_masks, 0);
+  out.values = cat_or_undefined(values, sizes, &value_masks);
+  if (out.values.defined()) out.values_mask = torch::cat(value_masks, 0);
   out.landmarks = cat_or_undefined(marks, sizes, &mark_masks);
   if (out.landmarks.defined()) out.landmarks_mask = torch::cat(mark_masks, 0);
   return out;

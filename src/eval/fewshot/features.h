@@ -19,6 +19,7 @@ struct FeatureSet {
   at::Tensor identity;                      // [N] int64, -1 where unknown
   at::Tensor attributes, attributes_mask;   // [N,A] float32 and [N] bool; undefined when absent
   at::Tensor aus, aus_mask;                 // [N,U], [N]; undefined when absent
+  at::Tensor values, values_mask;           // [N,V] scalar labels, [N]; undefined when absent
   at::Tensor landmarks, landmarks_mask;     // [N,L,2] in units of the model's input side, [N]
   std::vector<std::string> paths;
 
