@@ -31,7 +31,7 @@ struct FewshotConfig {
 
   template <class V> void visit(V& v) {
     v.section("run", run, "name, root, seed, threads, device of the sweep");
-    v.components("encoders", encoders, "encoder", "the encoders compared (checkpoint, recipe, model)");
+    v.components("encoders", encoders, "encoder", "the encoders compared (checkpoint, trained, recipe, model)");
     v.section("data", data,
               "one labelled dataset; no transforms needed: each encoder's own preprocessing is applied");
     v("test_fraction", test_fraction,
