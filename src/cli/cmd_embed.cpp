@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "core/error.h"
+#include "core/text_escape.h"
 #include "data/dataset.h"
 #include "data/inference.h"
 #include "eval/embed.h"
@@ -44,17 +45,11 @@ std::string list_for(const std::string& data, const fs::path& scratch) {
   const fs::path list = scratch / "images.csv";
   std::ofstream out(list);
   out << "path\n";
-  for (const auto& p : images) out << (p.find_first_of(",\"") == std::string::npos ? p : "\"" + p + "\"") << "\n";
+  for (const auto& p : images) out << core::csv_field(p) << "\n";
   if (!out) throw core::RuntimeError("embed: cannot write " + list.string());
   return list.string();
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
 }  // namespace
 
 int cmd_embed(int argc, char** argv) {
@@ -107,7 +102,7 @@ int cmd_embed(int argc, char** argv) {
     const at::Tensor x = e.embeddings.contiguous();
     const float* p = x.data_ptr<float>();
     for (int64_t i = 0; i < x.size(0); ++i) {
-      out << csv_field(e.paths[i]);
+      out << core::csv_field(e.paths[i]);
       for (int64_t d = 0; d < x.size(1); ++d) out << "," << p[i * x.size(1) + d];
       out << "\n";
     }

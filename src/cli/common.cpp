@@ -100,16 +100,6 @@ int dispatch_action(const std::string& command, const char* usage,
   throw core::ConfigError(command + ": unknown action '" + action + "' (" + names + ")");
 }
 
-int not_available_yet(const std::string& command, const std::string& summary, int argc, char** argv) {
-  auto options = make_options("facerep " + command, summary + " (arrives with a later issue)", "CONFIG");
-  add_config_options(options);
-  auto args = parse_args(options, argc, argv);
-  if (!args) return core::kExitOk;
-  load_config(*args, options);
-  std::cerr << "facerep: " << command << ": not available yet (it arrives with a later issue); nothing was run\n";
-  return core::kExitUsage;
-}
-
 data::DatasetOptions command_line_images(const std::string& type, const std::string& key, const std::string& path,
                                          const std::string& flag) {
   YAML::Emitter y;

@@ -48,9 +48,6 @@ trainers::ExperimentConfig load_config(const std::string& path, const std::vecto
 // runs the named action with argv starting at the action, and rejects unknown ones (exit 2).
 using ActionFn = int (*)(int argc, char** argv);
 
-// A subcommand a later issue fills in: checks CONFIG (so a broken file is reported now), then says
-// plainly on stderr that nothing was run and returns exit code 2.
-int not_available_yet(const std::string& command, const std::string& summary, int argc, char** argv);
 int dispatch_action(const std::string& command, const char* usage,
                     const std::vector<std::pair<std::string, ActionFn>>& actions, int argc, char** argv);
 

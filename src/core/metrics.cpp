@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/error.h"
-#include "core/json_text.h"
+#include "core/text_escape.h"
 #include "core/tensorboard_writer.h"
 
 namespace facerep::core {

@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "core/error.h"
-#include "core/json_text.h"
+#include "core/text_escape.h"
 #include "eval/line_plot.h"
 
 namespace facerep::eval {

@@ -42,11 +42,6 @@ struct EncoderFeatures {
   fsh::FeatureSet set;
 };
 
-std::vector<int64_t> identity_vector(const fsh::FeatureSet& set) {
-  const at::Tensor ids = set.identity.to(at::kLong).contiguous();
-  return std::vector<int64_t>(ids.data_ptr<int64_t>(), ids.data_ptr<int64_t>() + ids.numel());
-}
-
 }  // namespace
 
 FewshotRunResult run_fewshot(const FewshotConfig& config, const FewshotRunOptions& options) {
@@ -89,7 +84,7 @@ FewshotRunResult run_fewshot(const FewshotConfig& config, const FewshotRunOption
       throw core::ConfigError(core::SourceLoc{config.source_file, 0}, "shots",
                               "shots count images per identity and the data has no identities; use fractions");
     // Names the class when the largest shot count exceeds one identity's training images.
-    fsh::k_per_class(identity_vector(first), split.pool,
+    fsh::k_per_class(first.identity_labels(), split.pool,
                      static_cast<int64_t>(*std::max_element(config.shots.begin(), config.shots.end())), 0);
   }
   // PCA baselines: fitted on the training pool of the split, never on test rows.
@@ -145,14 +140,12 @@ FewshotRunResult run_fewshot(const FewshotConfig& config, const FewshotRunOption
   // Tables from this grid's cells as configured now: records of other configs stay in the log.
   std::map<std::string, std::string> current;
   for (const auto& cell : fsh::expand_grid(grid)) current[cell.id()] = cb.config_hash(cell);
-  std::map<std::string, size_t> latest;
-  for (size_t i = 0; i < log.records().size(); ++i) {
-    const fsh::CellRecord& r = log.records()[i];
-    auto it = current.find(r.key.id());
-    if (it != current.end() && it->second == r.config_hash) latest[r.key.id()] = i;
-  }
   std::vector<fsh::CellRecord> ok, failed;
-  for (const auto& [id, i] : latest) (log.records()[i].status == "ok" ? ok : failed).push_back(log.records()[i]);
+  for (auto& r : log.latest([&](const fsh::CellRecord& r) {
+         const auto it = current.find(r.key.id());
+         return it != current.end() && it->second == r.config_hash;
+       }))
+    (r.status == "ok" ? ok : failed).push_back(std::move(r));
   result.markdown = fsh::write_sweep_tables(result.out_dir, ok, failed);
   return result;
 }

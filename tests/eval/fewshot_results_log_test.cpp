@@ -79,6 +79,13 @@ TEST(FewShotResultsLog, LatestOkKeepsOnlyEachCellsLastSuccessfulRecord) {
   ASSERT_EQ(latest.size(), 1u);
   EXPECT_EQ(latest[0].key.seed, 0);
   EXPECT_EQ(latest[0].metrics.at("accuracy"), 0.6);
+  // With a filter: the last record each key has among the accepted ones, failures included.
+  const auto seed1 = log.latest([](const CellRecord& r) { return r.key.seed == 1; });
+  ASSERT_EQ(seed1.size(), 1u);
+  EXPECT_EQ(seed1[0].status, "failed");
+  const auto accurate = log.latest([](const CellRecord& r) { return r.metrics.count("accuracy") && r.metrics.at("accuracy") > 0.3; });
+  ASSERT_EQ(accurate.size(), 2u);
+  EXPECT_EQ(accurate[1].metrics.at("accuracy"), 0.4) << "seed 1's last accepted record, not its last record";
   EXPECT_EQ(config_hash("abc"), config_hash("abc"));
   EXPECT_NE(config_hash("abc"), config_hash("abd"));
   EXPECT_EQ(config_hash(""), "cbf29ce484222325");  // FNV-1a 64 reference values

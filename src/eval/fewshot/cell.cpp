@@ -21,11 +21,6 @@ at::Tensor rows(const at::Tensor& t, const std::vector<int64_t>& idx) {
   return t.index_select(0, torch::tensor(idx, torch::kLong));
 }
 
-std::vector<int64_t> identity_labels(const FeatureSet& set) {
-  const at::Tensor ids = set.identity.to(torch::kLong).contiguous();
-  return std::vector<int64_t>(ids.data_ptr<int64_t>(), ids.data_ptr<int64_t>() + ids.numel());
-}
-
 // Rows whose label for `task` is present.
 std::vector<int64_t> labelled(const std::string& task, const FeatureSet& set, const std::vector<int64_t>& from) {
   at::Tensor ok;
@@ -119,7 +114,7 @@ PoolTestSplit split_pool_test(const FeatureSet& set, double test_fraction, uint6
   FACEREP_CHECK(test_fraction > 0 && test_fraction < 1, "test fraction must be in (0, 1)");
   PoolTestSplit split;
   const int64_t n = set.size();
-  const std::vector<int64_t> ids = set.identity.defined() ? identity_labels(set) : std::vector<int64_t>(n, -1);
+  const std::vector<int64_t> ids = set.identity_labels();
   std::map<int64_t, std::vector<int64_t>> by_identity;
   std::vector<int64_t> unlabelled;
   for (int64_t i = 0; i < n; ++i) (ids[i] >= 0 ? by_identity[ids[i]] : unlabelled).push_back(i);
@@ -154,7 +149,7 @@ CellResult run_cell(const CellOptions& o, const FeatureSet& set, const PoolTestS
   if (o.regime == "shots") {
     if (!set.identity.defined() || !(set.identity >= 0).any().item<bool>())
       throw core::ConfigError("regime shots counts images per identity; this data has no identities (use fractions)");
-    train = k_per_class(identity_labels(set), pool, static_cast<int64_t>(o.amount), o.seed);
+    train = k_per_class(set.identity_labels(), pool, static_cast<int64_t>(o.amount), o.seed);
   } else if (o.regime == "fraction") {
     train = fraction_of(pool, o.amount, o.seed);
   } else {
@@ -169,7 +164,7 @@ CellResult run_cell(const CellOptions& o, const FeatureSet& set, const PoolTestS
   if (o.task == "identity") {
     r.primary = "accuracy";
     r.metrics["accuracy"] = accuracy(pred, y_test);
-    const std::vector<int64_t> ids = identity_labels(set);
+    const std::vector<int64_t> ids = set.identity_labels();
     std::set<int64_t> seen;
     for (int64_t i : train) seen.insert(ids[i]);
     r.metrics["classes"] = static_cast<double>(seen.size());
@@ -191,13 +186,16 @@ CellResult run_cell(const CellOptions& o, const FeatureSet& set, const PoolTestS
     // Thresholds chosen on a validation split of the few-shot training set, never on test:
     // the protocol is fitted on the rest, the validation rows pick per-unit thresholds.
     const TrainValidationSplit tv =
-        split_validation(train, set.identity.defined() ? identity_labels(set) : std::vector<int64_t>{},
+        split_validation(train, set.identity.defined() ? set.identity_labels() : std::vector<int64_t>{},
                          std::max(o.validation_fraction, 0.2), o.seed + 1);
     if (!tv.validation.empty()) {
-      const at::Tensor fit_x = rows(set.features, tv.train), fit_y = targets(o.task, set, tv.train);
-      const at::Tensor val_scores = fit_predict(o, fit_x, fit_y, rows(set.features, tv.validation), classes);
-      const std::vector<double> thresholds = choose_thresholds(val_scores, targets(o.task, set, tv.validation));
-      r.metrics["f1_val_threshold"] = mean_f1(fit_predict(o, fit_x, fit_y, x_test, classes), y_test, thresholds);
+      // One fit scores validation and test rows together; the first rows are the validation's.
+      const int64_t n_val = static_cast<int64_t>(tv.validation.size());
+      const at::Tensor scores = fit_predict(o, rows(set.features, tv.train), targets(o.task, set, tv.train),
+                                            at::cat({rows(set.features, tv.validation), x_test}, 0), classes);
+      const std::vector<double> thresholds =
+          choose_thresholds(scores.slice(0, 0, n_val), targets(o.task, set, tv.validation));
+      r.metrics["f1_val_threshold"] = mean_f1(scores.slice(0, n_val), y_test, thresholds);
     }
   }
   return r;

@@ -40,6 +40,12 @@ at::Tensor cat_or_undefined(std::vector<at::Tensor>& chunks, const std::vector<i
 
 }  // namespace
 
+std::vector<int64_t> FeatureSet::identity_labels() const {
+  if (!identity.defined()) return std::vector<int64_t>(static_cast<size_t>(size()), -1);
+  const at::Tensor ids = identity.to(torch::kLong).contiguous();
+  return std::vector<int64_t>(ids.data_ptr<int64_t>(), ids.data_ptr<int64_t>() + ids.numel());
+}
+
 FeatureSet extract_features(models::Backbone& model, const data::Dataset& dataset, int64_t batch_size,
                             c10::Device device) {
   torch::NoGradGuard no_grad;

@@ -24,6 +24,8 @@ struct FeatureSet {
   std::vector<std::string> paths;
 
   int64_t size() const { return features.defined() ? features.size(0) : 0; }
+  // The identity of every row as a vector (-1 where unknown; all -1 without identities).
+  std::vector<int64_t> identity_labels() const;
 };
 
 // Runs `model` (eval mode, no gradients) over every sample of `dataset` in order.

@@ -12,7 +12,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/error.h"
-#include "core/json_text.h"
+#include "core/text_escape.h"
 
 namespace facerep::eval::fewshot {
 namespace fs = std::filesystem;
@@ -96,16 +96,19 @@ ResultsLog::ResultsLog(std::string path) : path_(std::move(path)) {
       break;
     }
     const std::string line = text.substr(start, end - start);
-    if (!line.empty()) records_.push_back(parse_record(line, path_ + ":" + std::to_string(line_no)));
+    if (!line.empty()) {
+      records_.push_back(parse_record(line, path_ + ":" + std::to_string(line_no)));
+      index(records_.size() - 1);
+    }
     start = end + 1;
   }
 }
 
+void ResultsLog::index(size_t i) { latest_[records_[i].key.id()] = i; }
+
 bool ResultsLog::finished(const CellKey& key, const std::string& hash) const {
-  const std::string id = key.id();
-  for (auto it = records_.rbegin(); it != records_.rend(); ++it)
-    if (it->key.id() == id) return it->status == "ok" && it->config_hash == hash;
-  return false;
+  const auto it = latest_.find(key.id());
+  return it != latest_.end() && records_[it->second].status == "ok" && records_[it->second].config_hash == hash;
 }
 
 void ResultsLog::append(const CellRecord& record) {
@@ -121,14 +124,23 @@ void ResultsLog::append(const CellRecord& record) {
   ::close(fd);
   if (!ok) throw core::RuntimeError(path_ + ": cannot append a record (disk full?)");
   records_.push_back(record);
+  index(records_.size() - 1);
+}
+
+std::vector<CellRecord> ResultsLog::latest(const std::function<bool(const CellRecord&)>& keep) const {
+  // Per key, the last record that `keep` accepts (not merely the last record).
+  std::map<std::string, size_t> chosen;
+  for (size_t i = 0; i < records_.size(); ++i)
+    if (keep(records_[i])) chosen[records_[i].key.id()] = i;
+  std::vector<CellRecord> out;
+  for (const auto& [id, i] : chosen) out.push_back(records_[i]);
+  return out;
 }
 
 std::vector<CellRecord> ResultsLog::latest_ok() const {
-  std::map<std::string, size_t> latest;
-  for (size_t i = 0; i < records_.size(); ++i) latest[records_[i].key.id()] = i;
   std::vector<CellRecord> out;
-  for (size_t i = 0; i < records_.size(); ++i)
-    if (latest[records_[i].key.id()] == i && records_[i].status == "ok") out.push_back(records_[i]);
+  for (const auto& [id, i] : latest_)
+    if (records_[i].status == "ok") out.push_back(records_[i]);
   return out;
 }
 

@@ -4,6 +4,7 @@
 // the log tells the sweep which cells are done (same key and same config hash, status ok); failed
 // cells are recorded with their error and run again on the next start.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -54,14 +55,19 @@ class ResultsLog {
   void append(const CellRecord& record);
   // Every record, oldest first; for a key recorded twice, both (callers take the latest).
   const std::vector<CellRecord>& records() const { return records_; }
-  // The latest record of each key, where that record is ok: what tables and plots summarise.
+  // The latest record of each key among those `keep` accepts, in key order.
+  std::vector<CellRecord> latest(const std::function<bool(const CellRecord&)>& keep) const;
+  // The latest record of each key, where that record is ok.
   std::vector<CellRecord> latest_ok() const;
   int64_t torn_lines() const { return torn_lines_; }
   const std::string& path() const { return path_; }
 
  private:
   std::string path_;
+  void index(size_t i);  // records_[i] becomes the latest of its key
+
   std::vector<CellRecord> records_;
+  std::map<std::string, size_t> latest_;  // key id -> index of its latest record
   int64_t torn_lines_ = 0;
 };
 

@@ -10,19 +10,13 @@
 #include <tuple>
 
 #include "core/error.h"
+#include "core/text_escape.h"
 #include "eval/fewshot/metrics.h"
 #include "eval/line_plot.h"
 
 namespace facerep::eval::fewshot {
 namespace {
 namespace fs = std::filesystem;
-
-std::string csv_cell(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
 
 std::string fixed(double v, int digits) {
   char buf[32];
@@ -64,7 +58,7 @@ std::string write_sweep_tables(const std::string& dir, const std::vector<CellRec
   for (const auto& m : metric_names) csv << "," << m;
   csv << "\n";
   for (const auto& r : records) {
-    csv << csv_cell(r.key.checkpoint) << "," << r.key.task << "," << r.key.protocol << "," << r.key.regime << ","
+    csv << core::csv_field(r.key.checkpoint) << "," << r.key.task << "," << r.key.protocol << "," << r.key.regime << ","
         << r.key.amount << "," << r.key.seed << "," << r.primary << "," << fixed(r.seconds, 3) << "," << r.config_hash;
     for (const auto& m : metric_names) {
       csv << ",";

@@ -1,4 +1,4 @@
-#include "core/json_text.h"
+#include "core/text_escape.h"
 
 #include <charconv>
 #include <cmath>
@@ -34,6 +34,13 @@ std::string json_number(double v) {
   char buf[64];
   const auto result = std::to_chars(buf, buf + sizeof(buf), v);
   return std::string(buf, result.ptr);
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
 }
 
 }  // namespace facerep::core
