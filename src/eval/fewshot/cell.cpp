@@ -64,36 +64,50 @@ at::Tensor centroid_predict(const at::Tensor& train, const at::Tensor& labels, c
   return torch::one_hot(torch::matmul(q, centres.t()).argmax(1), classes).to(torch::kFloat);
 }
 
-// Fits the protocol on (train, y) and predicts `query`.
-at::Tensor fit_predict(const CellOptions& o, const at::Tensor& train, const at::Tensor& y, const at::Tensor& query,
-                       int64_t classes) {
-  if (o.protocol == "linear") {
-    LinearProbeOptions po;
-    po.task = probe_task(o.task);
-    po.num_classes = classes;
-    po.validation_fraction = o.validation_fraction;
-    po.seed = o.seed;
-    LinearProbe probe(po);
-    probe.fit(train, y);
-    return probe.predict(query);
+// linear, knn and centroid on the cached features.
+class FrozenProtocol : public CellProtocol {
+ public:
+  FrozenProtocol(const CellOptions& o, const FeatureSet& set) : o_(o), set_(set) {}
+
+  at::Tensor fit_predict(const ProtocolRequest& r, const std::vector<int64_t>& train, const at::Tensor& y,
+                         const std::vector<int64_t>& query) override {
+    const at::Tensor x = rows(set_.features, train), q = rows(set_.features, query);
+    if (o_.protocol == "linear") {
+      LinearProbeOptions po;
+      po.task = r.probe;
+      po.num_classes = r.classes;
+      po.validation_fraction = o_.validation_fraction;
+      po.seed = r.seed;
+      LinearProbe probe(po);
+      probe.fit(x, y);
+      return probe.predict(q);
+    }
+    if (o_.protocol == "knn") {
+      KnnOptions ko;
+      ko.task = r.probe;
+      ko.k = o_.knn_k;
+      ko.temperature = o_.knn_temperature;
+      ko.num_classes = r.classes;
+      return knn_predict(x, y, q, ko);
+    }
+    if (o_.protocol == "centroid") {
+      if (r.task != "identity")
+        throw core::ConfigError("protocol centroid: only the identity task has classes, not '" + r.task + "'");
+      return centroid_predict(x, y, q, r.classes);
+    }
+    throw core::ConfigError("unknown few-shot protocol '" + o_.protocol + "' (linear, knn, centroid)");
   }
-  if (o.protocol == "knn") {
-    KnnOptions ko;
-    ko.task = probe_task(o.task);
-    ko.k = o.knn_k;
-    ko.temperature = o.knn_temperature;
-    ko.num_classes = classes;
-    return knn_predict(train, y, query, ko);
-  }
-  if (o.protocol == "centroid") {
-    if (o.task != "identity")
-      throw core::ConfigError("protocol centroid: only the identity task has classes, not '" + o.task + "'");
-    return centroid_predict(train, y, query, classes);
-  }
-  throw core::ConfigError("unknown few-shot protocol '" + o.protocol + "' (linear, knn, centroid)");
-}
+
+ private:
+  CellOptions o_;
+  const FeatureSet& set_;
+};
 
 }  // namespace
+
+std::unique_ptr<CellProtocol> frozen_protocol(const CellOptions& options, const FeatureSet& set) {
+  return std::make_unique<FrozenProtocol>(options, set);
+}
 
 const std::vector<std::string>& task_names() {
   static const std::vector<std::string> names{"identity", "attributes", "aus", "landmarks", "values"};
@@ -137,7 +151,10 @@ PoolTestSplit split_pool_test(const FeatureSet& set, double test_fraction, uint6
   return split;
 }
 
-CellResult run_cell(const CellOptions& o, const FeatureSet& set, const PoolTestSplit& split) {
+CellResult run_cell(const CellOptions& o, const FeatureSet& set, const PoolTestSplit& split,
+                    CellProtocol* protocol) {
+  std::unique_ptr<CellProtocol> frozen;
+  if (protocol == nullptr) protocol = (frozen = frozen_protocol(o, set)).get();
   if (const std::string why = missing_labels(o.task, set); !why.empty())
     throw core::ConfigError("task " + o.task + ": " + why);
   const std::vector<int64_t> pool = labelled(o.task, set, split.pool);
@@ -158,9 +175,13 @@ CellResult run_cell(const CellOptions& o, const FeatureSet& set, const PoolTestS
 
   CellResult r;
   r.train_rows = static_cast<int64_t>(train.size());
-  const int64_t classes = o.task == "identity" ? set.identity.max().item<int64_t>() + 1 : 0;
-  const at::Tensor x_test = rows(set.features, test), y_test = targets(o.task, set, test);
-  const at::Tensor pred = fit_predict(o, rows(set.features, train), targets(o.task, set, train), x_test, classes);
+  ProtocolRequest request;
+  request.task = o.task;
+  request.probe = probe_task(o.task);
+  request.classes = o.task == "identity" ? set.identity.max().item<int64_t>() + 1 : 0;
+  request.seed = o.seed;
+  const at::Tensor y_test = targets(o.task, set, test);
+  const at::Tensor pred = protocol->fit_predict(request, train, targets(o.task, set, train), test);
   if (o.task == "identity") {
     r.primary = "accuracy";
     r.metrics["accuracy"] = accuracy(pred, y_test);
@@ -191,8 +212,9 @@ CellResult run_cell(const CellOptions& o, const FeatureSet& set, const PoolTestS
     if (!tv.validation.empty()) {
       // One fit scores validation and test rows together; the first rows are the validation's.
       const int64_t n_val = static_cast<int64_t>(tv.validation.size());
-      const at::Tensor scores = fit_predict(o, rows(set.features, tv.train), targets(o.task, set, tv.train),
-                                            at::cat({rows(set.features, tv.validation), x_test}, 0), classes);
+      std::vector<int64_t> query = tv.validation;
+      query.insert(query.end(), test.begin(), test.end());
+      const at::Tensor scores = protocol->fit_predict(request, tv.train, targets(o.task, set, tv.train), query);
       const std::vector<double> thresholds =
           choose_thresholds(scores.slice(0, 0, n_val), targets(o.task, set, tv.validation));
       r.metrics["f1_val_threshold"] = mean_f1(scores.slice(0, n_val), y_test, thresholds);

@@ -12,10 +12,12 @@
 // (nearest class mean, identity only).
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "eval/fewshot/features.h"
+#include "eval/fewshot/probes.h"
 
 namespace facerep::eval::fewshot {
 
@@ -36,6 +38,30 @@ struct CellResult {
   int64_t train_rows = 0;
 };
 
+// What a protocol is asked to fit: the cell's task, how its targets are shaped, and the seed of
+// any split or initialisation it makes.
+struct ProtocolRequest {
+  std::string task;
+  ProbeTask probe = ProbeTask::kClassification;
+  int64_t classes = 0;  // classification tasks: number of classes (labels 0..classes-1)
+  uint64_t seed = 0;
+};
+
+// A protocol adapts to the training rows of a cell and answers for query rows. Rows index the
+// FeatureSet (and the dataset it was extracted from, in the same order), so a protocol may work
+// on the cached features (linear, knn, centroid) or on the images themselves (fine-tuning).
+class CellProtocol {
+ public:
+  virtual ~CellProtocol() = default;
+  // Fits on (`train` rows, targets `y` as the task defines them) and returns the task's outputs
+  // for `query` rows: class scores [M, C], per-unit probabilities [M, U], values [M, T].
+  virtual at::Tensor fit_predict(const ProtocolRequest& request, const std::vector<int64_t>& train,
+                                 const at::Tensor& y, const std::vector<int64_t>& query) = 0;
+};
+
+// The frozen-feature protocols (options.protocol: linear, knn, centroid) on set.features.
+std::unique_ptr<CellProtocol> frozen_protocol(const CellOptions& options, const FeatureSet& set);
+
 // The task names, and whether `set` has the labels `task` needs (else the reason, for errors
 // raised before a sweep starts).
 const std::vector<std::string>& task_names();
@@ -50,9 +76,11 @@ struct PoolTestSplit {
 };
 PoolTestSplit split_pool_test(const FeatureSet& set, double test_fraction, uint64_t split_seed);
 
-// Runs one cell on the rows of `set`. Throws core::ConfigError for impossible requests (shots
-// above the smallest identity's count, naming it; a task whose labels the data lacks; centroid
-// on a task without classes).
-CellResult run_cell(const CellOptions& options, const FeatureSet& set, const PoolTestSplit& split);
+// Runs one cell on the rows of `set` with `protocol` (the frozen protocol options.protocol names
+// when null). Throws core::ConfigError for impossible requests (shots above the smallest
+// identity's count, naming it; a task whose labels the data lacks; centroid on a task without
+// classes).
+CellResult run_cell(const CellOptions& options, const FeatureSet& set, const PoolTestSplit& split,
+                    CellProtocol* protocol = nullptr);
 
 }  // namespace facerep::eval::fewshot
