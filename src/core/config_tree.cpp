@@ -1,4 +1,5 @@
 #include "core/config_tree.h"
+#include "core/yaml_guard.h"
 
 #include <filesystem>
 #include <fstream>
@@ -80,11 +81,7 @@ void deep_merge(YAML::Node dst, const YAML::Node& src, const std::string& path,
 }
 
 YAML::Node parse_yaml(const std::string& text, const std::string& origin) {
-  try {
-    return YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    throw ConfigError(SourceLoc{origin, e.mark.line + 1}, "", "invalid YAML: " + e.msg);
-  }
+  return load_guarded_yaml(text, origin);
 }
 
 struct PathSegment {
@@ -252,12 +249,7 @@ void ConfigTree::apply_override(const std::string& assignment) {
     throw ConfigError("--set " + assignment + ": expected key.path=value");
   const std::string key = assignment.substr(0, eq);
   const std::string text = assignment.substr(eq + 1);
-  YAML::Node value;
-  try {
-    value = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    throw ConfigError("--set " + key + ": value is not valid YAML: " + e.msg);
-  }
+  YAML::Node value = load_guarded_yaml(text, "--set " + key);
   if (!value.IsDefined() || (value.IsNull() && text.empty())) value = YAML::Node("");
   set(key, value, "--set");
 }

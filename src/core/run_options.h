@@ -27,7 +27,7 @@ struct RunOptions {
               "device", "must be auto, cpu, cuda or cuda:N; got '" + device + "'");
     v("precision", precision, "autocast precision on CUDA (CPU always runs fp32)")
         .one_of({"fp32", "bf16", "fp16"});
-    v("threads", threads, "LibTorch intra-op threads; 0 = one per core").min(0);
+    v("threads", threads, "LibTorch intra-op threads; 0 = one per core").min(0).max(1024);
     v("deterministic", deterministic,
       "deterministic algorithms only (bitwise-reproducible runs on CPU; slower on CUDA)");
     v("log_level", log_level, "console verbosity").one_of({"debug", "info", "warn", "error"});

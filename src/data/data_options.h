@@ -41,7 +41,7 @@ struct LoaderOptions {
   int opencv_threads = 1;
 
   template <class V> void visit(V& v) {
-    v("workers", workers, "decoding/augmentation threads; 0 = in the training thread").min(0);
+    v("workers", workers, "decoding/augmentation threads; 0 = in the training thread").min(0).max(256);
     v("prefetch", prefetch, "batches prepared ahead").min(1);
     v.component("sampler", sampler, "sampler", "order in which samples are drawn", "shuffle");
     v("drop_last", drop_last, "drop the last incomplete batch of an epoch");

@@ -32,7 +32,7 @@ struct TrainOptions {
   template <class V> void visit(V& v) {
     v("epochs", epochs, "passes over the training data (ignored when steps > 0)").min(1);
     v("steps", steps, "optimizer steps; 0 = derive from epochs").min(int64_t{0});
-    v("batch_size", batch_size, "samples per optimizer step (per process), before accumulation split").min(1);
+    v("batch_size", batch_size, "samples per optimizer step (per process), before accumulation split").min(1).max(1 << 20);
     v("grad_accum", grad_accum, "micro-batches accumulated per optimizer step").min(1);
     v("grad_clip", grad_clip, "max global gradient norm; 0 = off").min(0.0);
     v("log_every", log_every, "log metrics every N steps").min(1);

@@ -30,7 +30,9 @@ TEST(LandmarkIo, PtsErrorsNameFileAndLine) {
   testing::TempDir dir;
   testing::write_file(dir.file("a.pts"), "version: 1\nn_points: 2\n{\n1 2\n3 x\n}\n");
   EXPECT_EQ(error_of([&] { read_pts(dir.file("a.pts")); }),
-            "RuntimeError: " + dir.file("a.pts") + ":5: expected 'x y', got '3 x'");
+            "RuntimeError: " + dir.file("a.pts") + ":5: expected 'x y' (two finite numbers), got '3 x'");
+  testing::write_file(dir.file("n.pts"), "version: 1\nn_points: 1\n{\nnan 2\n}\n");
+  EXPECT_NE(error_of([&] { read_pts(dir.file("n.pts")); }).find("n.pts:4: expected 'x y'"), std::string::npos);
   testing::write_file(dir.file("b.pts"), "version: 1\nn_points: 3\n{\n1 2\n3 4\n}\n");
   EXPECT_EQ(error_of([&] { read_pts(dir.file("b.pts")); }),
             "RuntimeError: " + dir.file("b.pts") + ": n_points says 3 but 2 points follow");

@@ -178,7 +178,7 @@ TEST_F(ListSourceTest, MalformedRowsNameFileAndLine) {
   EXPECT_EQ(error_of([&] { open("path,identity,attr_a\nimg/a.png,0,1\nimg/b.png,1\n"); }),
             "RuntimeError: " + f + ":3: expected 3 fields, got 2");
   EXPECT_EQ(error_of([&] { open("path,attr_a\nimg/a.png,yes\n"); }),
-            "RuntimeError: " + f + ":2: column 'attr_a' is not a number: 'yes'");
+            "RuntimeError: " + f + ":2: column 'attr_a' is not a finite number: 'yes'");
   EXPECT_NE(error_of([&] { open("path,attr_a,attr_b\nimg/a.png,1,\n"); }).find("all or none"), std::string::npos);
   EXPECT_EQ(error_of([&] { open("path,colour\nimg/a.png,red\n"); }),
             "RuntimeError: " + f + ":1: unknown column 'colour' (expected path, identity, attr_<name>, au_<name>, value_<name>, x<k>, y<k>, region_map)");
@@ -187,6 +187,42 @@ TEST_F(ListSourceTest, MalformedRowsNameFileAndLine) {
   EXPECT_NE(error_of([&] { open("path\n\"img/a.png\n"); }).find(":2: unterminated quote"), std::string::npos);
   ListSource missing = open("path\nimg/nope.png\n");
   EXPECT_EQ(error_of([&] { missing.get(0); }), "RuntimeError: " + dir_.file("img/nope.png") + ": missing (no such file)");
+}
+
+TEST_F(ListSourceTest, NonFiniteLabelsAndLandmarksNameTheLine) {
+  const std::string f = dir_.file("list.csv");
+  EXPECT_EQ(error_of([&] { open("path,x0,y0\nimg/a.png,1,2\nimg/b.png,nan,2\n"); }),
+            "RuntimeError: " + f + ":3: column 'x0' is not a finite number: 'nan'");
+  EXPECT_NE(error_of([&] { open("path,value_light\nimg/a.png,inf\n"); }).find(":2: column 'value_light'"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { open("path,au_smile\nimg/a.png,1e40\n"); }).find("not a finite number"), std::string::npos);
+}
+
+TEST_F(ListSourceTest, IdentitiesAreAllIndicesOrAllNames) {
+  const std::string f = dir_.file("list.csv");
+  // A malformed number is an error naming its line, not a reason to read every identity as a name.
+  EXPECT_NE(error_of([&] { open("path,identity\nimg/a.png,3\nimg/b.png,-5\n"); }).find(f + ":3: identity '-5'"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] { open("path,identity\nimg/a.png,0.5\n"); }).find(":2: identity '0.5'"), std::string::npos);
+  // Beyond int64: an error, never a silently dropped column.
+  EXPECT_NE(error_of([&] { open("path,identity\nimg/a.png,0\nimg/b.png,99999999999999999999\n"); })
+                .find(":3: identity '99999999999999999999'"),
+            std::string::npos);
+}
+
+TEST_F(ListSourceTest, AHugeLabelSpaceMustBeDeclared) {
+  const std::string text = "path,identity\nimg/a.png,2000000000\nimg/b.png,1\n";
+  EXPECT_NE(error_of([&] { open(text); }).find(":2: identity 2000000000 makes 2000000001 classes for 2 labelled rows"),
+            std::string::npos);
+  testing::write_file(dir_.file("big.csv"), "path,identity\nimg/a.png,4000\nimg/b.png,1\n");
+  ListSourceOptions o;
+  o.path = "big.csv";
+  o.identities = 5000;  // declared: a subset of a larger label space
+  SourceContext ctx;
+  ctx.base_dir = dir_.str();
+  EXPECT_EQ(ListSource(o, ctx).num_identities(), 5000);
+  o.identities = 100;
+  EXPECT_NE(error_of([&] { ListSource(o, ctx); }).find("outside the declared label space"), std::string::npos);
 }
 
 TEST_F(ListSourceTest, RegionMapOfTheWrongSizeIsAnError) {

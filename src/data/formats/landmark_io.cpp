@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/parse_number.h"
 
 namespace facerep::data {
 namespace {
@@ -14,13 +15,6 @@ std::string trim(const std::string& s) {
   if (b == std::string::npos) return "";
   const auto e = s.find_last_not_of(" \t\r\n");
   return s.substr(b, e - b + 1);
-}
-
-bool parse_float(const std::string& s, float* out) {
-  if (s.empty()) return false;
-  char* end = nullptr;
-  *out = std::strtof(s.c_str(), &end);
-  return end == s.c_str() + s.size();
 }
 
 bool parse_int(const std::string& s, int* out) {
@@ -73,8 +67,8 @@ std::vector<float> read_pts(const std::string& path) {
     std::string xs, ys, extra;
     float x = 0, y = 0;
     xy >> xs >> ys;
-    if (!parse_float(xs, &x) || !parse_float(ys, &y) || (xy >> extra))
-      throw core::RuntimeError(where() + ": expected 'x y', got '" + t + "'");
+    if (!core::parse_finite_float(xs, &x) || !core::parse_finite_float(ys, &y) || (xy >> extra))
+      throw core::RuntimeError(where() + ": expected 'x y' (two finite numbers), got '" + t + "'");
     out.push_back(x);
     out.push_back(y);
   }

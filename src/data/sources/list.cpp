@@ -10,6 +10,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/error.h"
+#include "core/parse_number.h"
 #include "data/formats/image_io.h"
 #include "data/sources/image_folder.h"
 
@@ -47,19 +48,6 @@ std::string trim(const std::string& s) {
   return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
 }
 
-bool parse_float(const std::string& s, float* v) {
-  if (s.empty()) return false;
-  char* end = nullptr;
-  *v = std::strtof(s.c_str(), &end);
-  return end == s.c_str() + s.size();
-}
-
-bool parse_index(const std::string& s, int64_t* v) {
-  if (s.empty() || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
-  *v = std::strtoll(s.c_str(), nullptr, 10);
-  return true;
-}
-
 // Reads the cells at `columns` of a row: all empty -> absent (empty vector); all numbers -> values.
 std::vector<float> numbers(const std::vector<std::string>& cells, const std::vector<size_t>& columns,
                            const std::vector<std::string>& header, const std::string& where) {
@@ -70,8 +58,8 @@ std::vector<float> numbers(const std::vector<std::string>& cells, const std::vec
   for (size_t c : columns) {
     float v = 0;
     const std::string cell = trim(cells[c]);
-    if (!parse_float(cell, &v))
-      throw core::RuntimeError(where + ": column '" + header[c] + "' is not a number: '" + cell + "'" +
+    if (!core::parse_finite_float(cell, &v))
+      throw core::RuntimeError(where + ": column '" + header[c] + "' is not a finite number: '" + cell + "'" +
                                (cell.empty() ? " (a row must give all or none of these columns)" : ""));
     out.push_back(v);
   }
@@ -137,8 +125,8 @@ ListSource::ListSource(const ListSourceOptions& options, const SourceContext& co
     else if (h.rfind("attr_", 0) == 0 && h.size() > 5) attr_cols.push_back(c), attribute_names_.push_back(h.substr(5));
     else if (h.rfind("au_", 0) == 0 && h.size() > 3) au_cols.push_back(c), au_names_.push_back(h.substr(3));
     else if (h.rfind("value_", 0) == 0 && h.size() > 6) value_cols.push_back(c), value_names_.push_back(h.substr(6));
-    else if (h.size() > 1 && h[0] == 'x' && parse_index(h.substr(1), &k)) xs[static_cast<int>(k)] = c;
-    else if (h.size() > 1 && h[0] == 'y' && parse_index(h.substr(1), &k)) ys[static_cast<int>(k)] = c;
+    else if (h.size() > 1 && h[0] == 'x' && core::parse_index(h.substr(1), &k)) xs[static_cast<int>(k)] = c;
+    else if (h.size() > 1 && h[0] == 'y' && core::parse_index(h.substr(1), &k)) ys[static_cast<int>(k)] = c;
     else
       throw core::RuntimeError(where + ": unknown column '" + h +
                                "' (expected path, identity, attr_<name>, au_<name>, value_<name>, x<k>, y<k>, region_map)");
@@ -154,6 +142,7 @@ ListSource::ListSource(const ListSourceOptions& options, const SourceContext& co
   }
 
   std::vector<std::string> id_text;
+  std::vector<size_t> id_line;  // file line of each row, for errors about its identity
   std::vector<std::string> cells;
   for (size_t li = 1; li < lines.size(); ++li) {
     if (trim(lines[li]).empty()) continue;
@@ -175,31 +164,64 @@ ListSource::ListSource(const ListSourceOptions& options, const SourceContext& co
     row.values = numbers(cells, value_cols, header, where);
     row.landmarks = numbers(cells, lm_cols, header, where);
     id_text.push_back(id_col >= 0 ? trim(cells[static_cast<size_t>(id_col)]) : "");
+    id_line.push_back(li + 1);
     rows_.push_back(std::move(row));
   }
   if (rows_.empty()) throw core::RuntimeError(file_ + ": the list has a header but no rows");
 
-  if (id_col >= 0) {
-    bool all_indices = true;
-    int64_t v = 0, max_id = -1;
-    std::set<std::string> names;
-    for (const auto& t : id_text) {
-      if (t.empty()) continue;
-      names.insert(t);
-      if (parse_index(t, &v)) max_id = std::max(max_id, v);
-      else all_indices = false;
-    }
-    if (all_indices) {
-      for (size_t i = 0; i < rows_.size(); ++i)
-        rows_[i].identity = id_text[i].empty() ? -1 : std::strtoll(id_text[i].c_str(), nullptr, 10);
-      num_identities_ = max_id + 1;
+  if (id_col >= 0) read_identities(id_text, id_line, options.identities);
+}
+
+// Identities are either all indices (0..N-1, the label space) or all names. A numeric-looking
+// cell that is not an index ("-5", "0.5", an index beyond int64) is an error, not a name: one such
+// row would otherwise turn every identity into a name, or drop the column.
+void ListSource::read_identities(const std::vector<std::string>& id_text, const std::vector<size_t>& lines,
+                                 int64_t declared) {
+  const auto where = [&](size_t i) { return file_ + ":" + std::to_string(lines[i]); };
+  bool all_indices = true;
+  int64_t max_id = -1;
+  size_t max_row = 0, labelled = 0;
+  std::set<std::string> names;
+  for (size_t i = 0; i < id_text.size(); ++i) {
+    const std::string& t = id_text[i];
+    if (t.empty()) continue;
+    ++labelled;
+    names.insert(t);
+    int64_t v = 0;
+    if (core::parse_index(t, &v)) {
+      if (v > max_id) max_id = v, max_row = i;
+    } else if (core::looks_numeric(t)) {
+      throw core::RuntimeError(where(i) + ": identity '" + t +
+                               "' is a number but not an index (whole, 0 or more, below 2^63); identities are "
+                               "indices 0..N-1 or names");
     } else {
-      identity_names_.assign(names.begin(), names.end());
-      for (size_t i = 0; i < rows_.size(); ++i)
-        rows_[i].identity = id_text[i].empty() ? -1
-            : std::lower_bound(identity_names_.begin(), identity_names_.end(), id_text[i]) - identity_names_.begin();
-      num_identities_ = static_cast<int64_t>(identity_names_.size());
+      all_indices = false;
     }
+  }
+  if (all_indices) {
+    if (declared > 0 && max_id >= declared)
+      throw core::RuntimeError(where(max_row) + ": identity " + std::to_string(max_id) +
+                               " is outside the declared label space (identities: " + std::to_string(declared) + ")");
+    // A label space far beyond the rows is almost always a typo, and would size a classifier
+    // with that many rows (2e9 identities = 16 GB of weights per 1-d embedding).
+    const int64_t limit = std::max<int64_t>(1000, 10 * static_cast<int64_t>(labelled));
+    if (declared <= 0 && max_id >= limit)
+      throw core::RuntimeError(where(max_row) + ": identity " + std::to_string(max_id) + " makes " +
+                               std::to_string(max_id + 1) + " classes for " + std::to_string(labelled) +
+                               " labelled rows; declare the label space with the list option `identities: N` "
+                               "if that is meant");
+    for (size_t i = 0; i < rows_.size(); ++i)
+      if (!id_text[i].empty()) core::parse_index(id_text[i], &rows_[i].identity);
+    num_identities_ = declared > 0 ? declared : max_id + 1;
+  } else {
+    if (declared > 0)
+      throw core::RuntimeError(file_ + ": `identities: " + std::to_string(declared) +
+                               "` declares a label space of indices, but the identity column holds names");
+    identity_names_.assign(names.begin(), names.end());
+    for (size_t i = 0; i < rows_.size(); ++i)
+      rows_[i].identity = id_text[i].empty() ? -1
+          : std::lower_bound(identity_names_.begin(), identity_names_.end(), id_text[i]) - identity_names_.begin();
+    num_identities_ = static_cast<int64_t>(identity_names_.size());
   }
 }
 

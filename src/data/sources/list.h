@@ -15,9 +15,14 @@ namespace facerep::data {
 struct ListSourceOptions {
   std::string path;
   int reduce = 1;
+  int64_t identities = 0;
 
   template <class V> void visit(V& v) {
     v("path", path, "CSV/TSV list file (relative to the config)").non_empty();
+    v("identities", identities,
+      "size of the identity label space when the column holds indices (0 = largest index + 1, which must "
+      "stay below max(1000, 10 x labelled rows))")
+        .min(0).max(int64_t{1} << 31);
     v("reduce", reduce, "decode at 1/reduce scale (1, 2, 4, 8); landmarks and region maps follow");
     v.require(reduce == 1 || reduce == 2 || reduce == 4 || reduce == 8, "reduce",
               "must be 1, 2, 4 or 8, got " + std::to_string(reduce));
@@ -42,6 +47,8 @@ class ListSource : public Source {
   const std::vector<std::string>& identity_names() const { return identity_names_; }
 
  private:
+  void read_identities(const std::vector<std::string>& id_text, const std::vector<size_t>& lines, int64_t declared);
+
   struct Row {
     std::string path;
     std::string region_map;

@@ -19,8 +19,8 @@ struct SyntheticSourceOptions {
   int landmarks = 5;
 
   template <class V> void visit(V& v) {
-    v("identities", identities, "number of identities (classes)").min(1);
-    v("per_identity", per_identity, "images per identity").min(1);
+    v("identities", identities, "number of identities (classes)").min(1).max(10000000);
+    v("per_identity", per_identity, "images per identity").min(1).max(100000);
     v("size", size, "image side in pixels").min(16).max(1024);
     v("seed", seed, "offset added to run.seed: other values give other people").min(0);
     v("expression_bias", expression_bias,
