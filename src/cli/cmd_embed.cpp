@@ -1,6 +1,7 @@
 // facerep embed CHECKPOINT --data PATH --out FILE.csv [--flip] [--batch N] [--device D]
 // One CSV row per image: its path, then the L2-normalised embedding. Preprocessing comes from the
 // config inside the checkpoint, through data/inference.h: exactly what the run's evaluators saw.
+#include <sstream>
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +12,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "core/atomic_write.h"
 #include "core/error.h"
 #include "core/text_escape.h"
 #include "data/dataset.h"
@@ -92,23 +94,18 @@ int cmd_embed(int argc, char** argv) {
   const eval::Embedded e = eval::embed_all(*model, *dataset, batch, args->count("flip") > 0, device);
 
   const std::string out_path = (*args)["out"].as<std::string>();
-  const fs::path tmp = out_path + ".tmp";
-  {
-    std::ofstream out(tmp);
-    if (!out) throw core::RuntimeError("embed: cannot write " + out_path);
-    out << "path";
-    for (int64_t d = 0; d < e.embeddings.size(1); ++d) out << ",e" << d;
-    out << "\n" << std::setprecision(8);
-    const at::Tensor x = e.embeddings.contiguous();
-    const float* p = x.data_ptr<float>();
-    for (int64_t i = 0; i < x.size(0); ++i) {
-      out << core::csv_field(e.paths[i]);
-      for (int64_t d = 0; d < x.size(1); ++d) out << "," << p[i * x.size(1) + d];
-      out << "\n";
-    }
-    if (!out) throw core::RuntimeError("embed: failed writing " + out_path);
+  std::ostringstream out;
+  out << "path";
+  for (int64_t d = 0; d < e.embeddings.size(1); ++d) out << ",e" << d;
+  out << "\n" << std::setprecision(8);
+  const at::Tensor x = e.embeddings.contiguous();
+  const float* p = x.data_ptr<float>();
+  for (int64_t i = 0; i < x.size(0); ++i) {
+    out << core::csv_field(e.paths[i]);
+    for (int64_t d = 0; d < x.size(1); ++d) out << "," << p[i * x.size(1) + d];
+    out << "\n";
   }
-  fs::rename(tmp, out_path);
+  core::write_file_atomic(out_path, out.str());
   std::cerr << "embed: " << e.embeddings.size(0) << " embeddings of size " << e.embeddings.size(1) << " -> " << out_path
             << "\n";
   return core::kExitOk;

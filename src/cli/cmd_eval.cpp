@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "core/atomic_write.h"
 #include "core/error.h"
 #include "core/logging.h"
 #include "core/metrics.h"
@@ -92,7 +93,7 @@ int cmd_eval(int argc, char** argv) {
     metrics.write(0, "eval", scalars);
     report += "## " + r.name + "\n\n" + r.markdown + "\n\n";
   }
-  std::ofstream(fs::path(out_dir) / "report.md") << report;
+  core::write_file_atomic((fs::path(out_dir) / "report.md").string(), report);
   std::cout << "results: " << out_dir << "\n";
   return core::kExitOk;
 }

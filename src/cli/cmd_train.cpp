@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "core/atomic_write.h"
 #include "core/error.h"
 #include "core/logging.h"
 #include "core/run_dir.h"
@@ -62,12 +63,8 @@ int cmd_train(int argc, char** argv) {
   if (setup.stop_after < 0) throw core::ConfigError("--stop-after: must be >= 0");
   if (setup.run_dir.empty()) setup.run_dir = core::RunDir::create(config.run.root, config.run.name).path();
   core::set_log_file((fs::path(setup.run_dir) / "log.txt").string());
-  {
-    // The resolved config: what `facerep train <run>/config.yaml` reproduces.
-    std::ofstream out(fs::path(setup.run_dir) / "config.yaml");
-    out << trainers::experiment_to_yaml(config);
-    if (!out) throw core::RuntimeError("cannot write " + (fs::path(setup.run_dir) / "config.yaml").string());
-  }
+  // The resolved config: what `facerep train <run>/config.yaml` reproduces.
+  core::write_file_atomic((fs::path(setup.run_dir) / "config.yaml").string(), trainers::experiment_to_yaml(config));
   core::log_info("run folder " + setup.run_dir);
 
   trainers::Trainer trainer(std::move(config), std::move(setup));

@@ -10,6 +10,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/error.h"
+#include "data/formats/image_io.h"
 
 namespace facerep::eval {
 namespace {
@@ -148,7 +149,7 @@ void write_plot_png(const std::string& path, const LinePlot& plot) {
   const auto parent = std::filesystem::path(path).parent_path();
   std::error_code ec;
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  if (!cv::imwrite(path, img)) throw core::RuntimeError("cannot write " + path);
+  data::write_image(path, img);
 }
 
 }  // namespace facerep::eval

@@ -8,6 +8,7 @@
 #include <iomanip>
 #include <sstream>
 
+#include "core/atomic_write.h"
 #include "core/error.h"
 #include "core/text_escape.h"
 #include "eval/line_plot.h"
@@ -15,15 +16,6 @@
 namespace facerep::eval {
 
 namespace {
-std::ofstream open_out(const std::string& path) {
-  const auto parent = std::filesystem::path(path).parent_path();
-  std::error_code ec;
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  std::ofstream out(path);
-  if (!out) throw core::RuntimeError("cannot write " + path);
-  return out;
-}
-
 std::string number(double v) {
   if (!std::isfinite(v)) return v > 0 ? "inf" : (v < 0 ? "-inf" : "nan");
   std::ostringstream os;
@@ -42,7 +34,7 @@ std::string metrics_markdown(const std::string& title, const std::vector<std::pa
 
 void write_results(const std::string& dir, const EvalResult& result) {
   {
-    std::ofstream out = open_out((std::filesystem::path(dir) / "results.json").string());
+    std::ostringstream out;
     out << "{\n  \"name\": " << core::json_quote(result.name) << ",\n  \"role\": " << core::json_quote(result.role)
         << ",\n  \"primary\": " << core::json_quote(result.primary)
         << ",\n  \"metrics\": {";
@@ -53,15 +45,16 @@ void write_results(const std::string& dir, const EvalResult& result) {
       first = false;
     }
     out << "\n  }\n}\n";
+    core::write_file_atomic((std::filesystem::path(dir) / "results.json").string(), out.str());
   }
-  std::ofstream md = open_out((std::filesystem::path(dir) / "results.md").string());
-  md << result.markdown;
+  core::write_file_atomic((std::filesystem::path(dir) / "results.md").string(), result.markdown);
 }
 
 void write_roc_csv(const std::string& path, const Roc& roc) {
-  std::ofstream out = open_out(path);
+  std::ostringstream out;
   out << "threshold,far,tar\n";
   for (const auto& p : roc.points) out << number(p.threshold) << "," << number(p.far) << "," << number(p.tar) << "\n";
+  core::write_file_atomic(path, out.str());
 }
 
 void write_roc_png(const std::string& path, const Roc& roc, const std::string& title) {

@@ -8,6 +8,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/error.h"
+#include "data/formats/image_io.h"
 #include "data/batch.h"
 #include "data/transforms/normalize.h"
 #include "losses/mae_core.h"
@@ -78,7 +79,7 @@ cv::Mat mae_grid(const std::vector<MaeVizImages>& blocks, const std::vector<std:
 void write_png(const cv::Mat& grid, const std::string& path) {
   const auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent);
-  if (!cv::imwrite(path, grid)) throw core::RuntimeError("cannot write PNG " + path);
+  data::write_image(path, grid);
 }
 
 losses::MaeReconstruction reconstruct_masked(models::Backbone& model, losses::MaskedReconstructor& reconstructor,

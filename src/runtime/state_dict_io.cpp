@@ -12,6 +12,7 @@
 #include <torch/serialize.h>
 #include <torch/torch.h>
 
+#include "core/atomic_write.h"
 #include "core/error.h"
 #include "runtime/pickle_reader.h"
 #include "runtime/zip_reader.h"
@@ -209,39 +210,11 @@ StateDict to_state_dict(const c10::IValue& v) {
   return out;
 }
 
-void write_all(int fd, const char* data, size_t n, const std::string& tmp) {
-  while (n > 0) {
-    const ssize_t w = ::write(fd, data, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      throw core::RuntimeError(tmp + ": write failed: " + std::strerror(errno));
-    }
-    data += w;
-    n -= static_cast<size_t>(w);
-  }
-}
-
 }  // namespace
 
 void save_ivalue(const c10::IValue& value, const std::string& path) {
   const std::vector<char> bytes = torch::pickle_save(value);
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) throw core::RuntimeError(path + ": cannot write (" + std::strerror(errno) + ")");
-  try {
-    write_all(fd, bytes.data(), bytes.size(), tmp);
-    if (::fsync(fd) != 0) throw core::RuntimeError(tmp + ": fsync failed: " + std::strerror(errno));
-  } catch (...) {
-    ::close(fd);
-    std::remove(tmp.c_str());
-    throw;
-  }
-  ::close(fd);
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string why = std::strerror(errno);
-    std::remove(tmp.c_str());
-    throw core::RuntimeError(path + ": cannot rename temporary file into place (" + why + ")");
-  }
+  core::write_file_atomic(path, bytes.data(), bytes.size());
 }
 
 void save_state_dict(const StateDict& weights, const std::string& path) {

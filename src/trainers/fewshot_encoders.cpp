@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 #include <yaml-cpp/yaml.h>
 
+#include "core/atomic_write.h"
 #include "core/error.h"
 #include "core/logging.h"
 #include "eval/fewshot/results_log.h"
@@ -127,7 +128,7 @@ LoadedEncoder Encoder<TrainedOptions>::load(const std::string& base_dir, const s
   if (!fs::exists(last)) {
     core::log_info("encoder " + o_.name + ": training " + o_.config + " into " + run_dir.string());
     fs::create_directories(run_dir);
-    std::ofstream(run_dir / "config.yaml") << yaml;
+    core::write_file_atomic((run_dir / "config.yaml").string(), yaml);
     TrainerSetup setup;
     setup.run_dir = run_dir.string();
     setup.progress = false;

@@ -10,6 +10,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "core/atomic_write.h"
 #include "core/error.h"
 #include "data/formats/jpeg_decode.h"
 
@@ -147,14 +148,17 @@ cv::Mat read_image(const std::string& path, int reduce) {
   return decode_image(bytes.data(), bytes.size(), path, reduce);
 }
 
-void write_image(const std::string& path, const cv::Mat& image) {
+void write_image(const std::string& path, const cv::Mat& image, bool durable) {
+  // Encoded in memory, then written atomically: a full disk never leaves half a PNG.
+  std::vector<uint8_t> bytes;
   bool ok = false;
   try {
-    ok = cv::imwrite(path, image);
+    ok = cv::imencode(std::filesystem::path(path).extension().string(), image, bytes);
   } catch (const cv::Exception& e) {
-    throw core::RuntimeError(path + ": cannot write image (" + e.msg + ")");
+    throw core::RuntimeError(path + ": cannot encode image (" + e.msg + ")");
   }
-  if (!ok) throw core::RuntimeError(path + ": cannot write image");
+  if (!ok) throw core::RuntimeError(path + ": cannot encode image (unknown extension?)");
+  core::write_file_atomic(path, reinterpret_cast<const char*>(bytes.data()), bytes.size(), durable);
 }
 
 }  // namespace facerep::data

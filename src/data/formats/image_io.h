@@ -36,6 +36,8 @@ bool check_encoded_image(const uint8_t* bytes, size_t size, const std::string& w
 cv::Mat read_image(const std::string& path, int reduce = 1);
 
 // Writes an image (format from the extension); throws core::RuntimeError naming the path on failure.
-void write_image(const std::string& path, const cv::Mat& image);
+// Encodes by the extension and writes atomically (core/atomic_write.h); `durable` = false for bulk
+// exports (no fsync per image).
+void write_image(const std::string& path, const cv::Mat& image, bool durable = true);
 
 }  // namespace facerep::data

@@ -7,6 +7,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "core/atomic_write.h"
 #include "core/error.h"
 #include "data/transforms/face_align.h"
 #include "data/formats/image_io.h"
@@ -58,8 +59,8 @@ int64_t export_synthetic(const std::string& out, const SynthExportOptions& optio
   if (options.landmarks != 5 && options.landmarks != 68)
     throw core::ConfigError("synthetic export: landmarks must be 5 or 68, got " + std::to_string(options.landmarks));
   fs::create_directories(out);
-  std::ofstream csv(fs::path(out) / "labels.csv");
-  if (!csv) throw core::RuntimeError(out + "/labels.csv: cannot create");
+  // The list is written last, atomically: it names only images that exist.
+  std::ostringstream csv;
   csv << "path,identity";
   for (const auto& n : synthetic_attribute_names()) csv << ",attr_" << n;
   for (const auto& n : synthetic_au_names()) csv << ",au_" << n;
@@ -75,8 +76,8 @@ int64_t export_synthetic(const std::string& out, const SynthExportOptions& optio
       const SyntheticFace f = render_synthetic_face(options.seed, id, i, options.face);
       const std::string image = "images/" + sub + "/" + std::to_string(i) + ".png";
       const std::string region = "regions/" + sub + "/" + std::to_string(i) + ".png";
-      write_image((fs::path(out) / image).string(), f.image);
-      write_image((fs::path(out) / region).string(), f.region_map);
+      write_image((fs::path(out) / image).string(), f.image, false);
+      write_image((fs::path(out) / region).string(), f.region_map, false);
       csv << image << ',' << id;
       for (float v : f.attributes) csv << ',' << v;
       for (float v : f.aus) csv << ',' << v;
@@ -85,8 +86,7 @@ int64_t export_synthetic(const std::string& out, const SynthExportOptions& optio
       ++written;
     }
   }
-  csv.close();
-  if (!csv) throw core::RuntimeError(out + "/labels.csv: write failed");
+  core::write_file_atomic((fs::path(out) / "labels.csv").string(), csv.str());
   return written;
 }
 

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "core/atomic_write.h"
 #include "core/error.h"
 #include "core/text_escape.h"
 #include "eval/fewshot/metrics.h"
@@ -22,12 +23,6 @@ std::string fixed(double v, int digits) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.*f", digits, v);
   return buf;
-}
-
-void write_text(const std::string& path, const std::string& text) {
-  std::ofstream out(path);
-  out << text;
-  if (!out) throw core::RuntimeError("cannot write " + path);
 }
 
 // Seeds of one (encoder, task, protocol, regime, amount), in first-seen order of each axis.
@@ -66,7 +61,7 @@ std::string write_sweep_tables(const std::string& dir, const std::vector<CellRec
     }
     csv << "\n";
   }
-  write_text((fs::path(dir) / "results.csv").string(), csv.str());
+  core::write_file_atomic((fs::path(dir) / "results.csv").string(), csv.str());
 
   std::map<GroupKey, Group> groups;
   std::vector<std::string> encoders, tasks, protocols;
@@ -131,7 +126,7 @@ std::string write_sweep_tables(const std::string& dir, const std::vector<CellRec
     md << "\n## Failed cells\n\n| cell | error |\n|---|---|\n";
     for (const auto& f : failed) md << "| " << f.key.id() << " | " << f.error << " |\n";
   }
-  write_text((fs::path(dir) / "results.md").string(), md.str());
+  core::write_file_atomic((fs::path(dir) / "results.md").string(), md.str());
   return md.str();
 }
 
