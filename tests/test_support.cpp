@@ -66,14 +66,20 @@ int run_command(const std::string& command, std::string* output) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-std::string runtime_error_message(const std::function<void()>& f) {
+namespace {
+template <class Error>
+std::string message_of(const std::function<void()>& f) {
   try {
     f();
-  } catch (const core::RuntimeError& e) {
+  } catch (const Error& e) {
     return e.what();
   }
   return "";
 }
+}  // namespace
+
+std::string runtime_error_message(const std::function<void()>& f) { return message_of<core::RuntimeError>(f); }
+std::string config_error_message(const std::function<void()>& f) { return message_of<core::ConfigError>(f); }
 
 core::ComponentSpec read_component(const std::string& yaml, const std::string& key, const std::string& kind,
                                    const std::string& file) {

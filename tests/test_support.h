@@ -36,6 +36,8 @@ std::string read_file(const std::string& path);
 
 // The message of the core::RuntimeError `f` throws ("" when it throws none).
 std::string runtime_error_message(const std::function<void()>& f);
+// The same for core::ConfigError.
+std::string config_error_message(const std::function<void()>& f);
 
 // The `key: {type: ...}` component of a YAML snippet (written as `file`), read and checked as a
 // config file's would be; `kind` names the registry ("objective", "masker", "evaluator", ...).

@@ -1,6 +1,5 @@
 #include "eval/verification_evaluator.h"
 
-#include <cstdio>
 #include <filesystem>
 #include <unordered_map>
 
@@ -20,12 +19,6 @@ std::string canonical(const std::string& p) {
   std::error_code ec;
   const auto c = std::filesystem::weakly_canonical(p, ec);
   return ec ? std::filesystem::path(p).lexically_normal().string() : c.string();
-}
-
-std::string far_key(double far) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "tar_at_far_%.0e", far);
-  return buf;  // e.g. tar_at_far_1e-03
 }
 
 // Pair rows in the embedded set for file-based pair lists.
@@ -62,17 +55,12 @@ EvalResult VerificationEvaluator::evaluate(models::Backbone& model, const EvalCo
     scores.push_back((x[p.a] * x[p.b]).sum().item<double>());
     same.push_back(p.same);
   }
-  const FoldAccuracy acc = kfold_accuracy(scores, same, options_.folds);
-  const Roc roc = compute_roc(scores, same);
-  double mean_threshold = 0;
-  for (double t : acc.threshold) mean_threshold += t / acc.threshold.size();
+  const VerificationSummary summary = summarize_verification(scores, same, options_.folds);
+  const Roc& roc = summary.roc;
 
   EvalResult r = options_.new_result("verification");
   r.primary = "accuracy";
-  std::vector<std::pair<std::string, double>> rows = {
-      {"accuracy", acc.mean}, {"accuracy_std", acc.std}, {"auc", roc.auc},
-      {"eer", roc.eer},       {"threshold", mean_threshold}};
-  for (double far : resolvable_fars(roc.negatives)) rows.emplace_back(far_key(far), tar_at_far(roc, far));
+  std::vector<std::pair<std::string, double>> rows = summary.rows;
   rows.emplace_back("pairs", static_cast<double>(pairs.size()));
   finish_result(r, rows,
                 r.name + " (" + std::to_string(options_.folds) + "-fold, " + std::to_string(roc.positives) +

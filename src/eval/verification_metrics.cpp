@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <numeric>
 
@@ -134,6 +135,23 @@ FoldAccuracy kfold_accuracy(const std::vector<double>& scores, const std::vector
   for (double a : out.accuracy) var += (a - out.mean) * (a - out.mean);
   out.std = std::sqrt(var / folds);
   return out;
+}
+
+VerificationSummary summarize_verification(const std::vector<double>& scores, const std::vector<bool>& same,
+                                           int folds) {
+  VerificationSummary s;
+  s.accuracy = kfold_accuracy(scores, same, folds);
+  s.roc = compute_roc(scores, same);
+  double mean_threshold = 0;
+  for (double t : s.accuracy.threshold) mean_threshold += t / static_cast<double>(s.accuracy.threshold.size());
+  s.rows = {{"accuracy", s.accuracy.mean}, {"accuracy_std", s.accuracy.std}, {"auc", s.roc.auc},
+            {"eer", s.roc.eer},            {"threshold", mean_threshold}};
+  for (double far : resolvable_fars(s.roc.negatives)) {
+    char key[32];
+    std::snprintf(key, sizeof key, "tar_at_far_%.0e", far);  // e.g. tar_at_far_1e-03
+    s.rows.emplace_back(key, tar_at_far(s.roc, far));
+  }
+  return s;
 }
 
 }  // namespace facerep::eval

@@ -3,6 +3,7 @@
 // likely the same person" (cosine similarity). Torch-free so they are quick to test.
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace facerep::eval {
@@ -39,6 +40,18 @@ struct FoldAccuracy {
   double mean = 0, std = 0;       // over folds (population std, as in the LFW reports)
 };
 FoldAccuracy kfold_accuracy(const std::vector<double>& scores, const std::vector<bool>& same, int folds = 10);
+
+// The figures reported for scored pairs, in report order: accuracy (k-fold mean), accuracy_std,
+// auc, eer, threshold (mean of the fold thresholds), then tar_at_far_<far> (e.g. tar_at_far_1e-03)
+// for each FAR the different pairs resolve. One home for these names: the verification evaluator
+// and the few-shot verification task report the same keys.
+struct VerificationSummary {
+  FoldAccuracy accuracy;
+  Roc roc;
+  std::vector<std::pair<std::string, double>> rows;
+};
+VerificationSummary summarize_verification(const std::vector<double>& scores, const std::vector<bool>& same,
+                                           int folds = 10);
 
 // Threshold maximising accuracy of "score > t" on the given pairs (the first best candidate).
 double best_threshold(const std::vector<double>& scores, const std::vector<bool>& same);

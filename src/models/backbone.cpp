@@ -1,10 +1,16 @@
 #include "models/backbone.h"
 
+#include "core/error.h"
+
 namespace facerep::models {
 
 ModelRegistry& model_registry() {
   static ModelRegistry registry("model");
   return registry;
+}
+
+at::Tensor Backbone::feature_map(const at::Tensor&) {
+  throw core::RuntimeError(name() + ": this model offers no spatial feature map (has_feature_map() is false)");
 }
 
 runtime::LoadReport load_pretrained(Backbone& model, const runtime::PretrainedOptions& o) {

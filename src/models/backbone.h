@@ -31,6 +31,12 @@ class Backbone : public torch::nn::Module {
   // Capabilities: what the model can do beyond embedding, asked for by interface rather than by
   // concrete class. nullptr when it cannot.
   virtual MaskedEncoder* masked_encoder() { return nullptr; }
+  // Spatial features [B, C, h, w] of `images`, for heads that answer per location (face parsing):
+  // the final-normed patch tokens on the patch grid (ViT), the last conv stage before the
+  // flatten (CNNs), the pooled image itself (pixels). The default has none: has_feature_map()
+  // is false and feature_map throws core::RuntimeError, so callers ask before extracting.
+  virtual bool has_feature_map() const { return false; }
+  virtual at::Tensor feature_map(const at::Tensor& images);
   // Rewrites pretrained weights (names already matched to this model's) that this instance needs
   // in another form, e.g. a position table trained on another patch grid. Returns a note for the
   // load report ("" = nothing changed). Entries the user skips are never passed.

@@ -74,15 +74,18 @@ IResNet::IResNet(const IResNetOptions& options) : options_(options) {
   }
 }
 
-at::Tensor IResNet::forward(const at::Tensor& images) {
+at::Tensor IResNet::feature_map(const at::Tensor& images) {
   if (images.dim() != 4 || images.size(1) != 3 || images.size(2) != options_.image_size ||
       images.size(3) != options_.image_size)
     throw core::RuntimeError("iresnet: expected images [B,3," + std::to_string(options_.image_size) + "," +
                              std::to_string(options_.image_size) + "], got " + c10::str(images.sizes()));
   at::Tensor x = prelu_->forward(bn1_->forward(conv1_->forward(images)));
   for (auto& stage : stages_) x = stage->forward(x);
-  x = bn2_->forward(x).flatten(1);
-  x = fc_->forward(dropout_->forward(x));
+  return bn2_->forward(x);
+}
+
+at::Tensor IResNet::forward(const at::Tensor& images) {
+  const at::Tensor x = fc_->forward(dropout_->forward(feature_map(images).flatten(1)));
   return features_->forward(x);
 }
 

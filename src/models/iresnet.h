@@ -66,6 +66,9 @@ class IResNet : public Backbone {
   // 0 = stem, 1..4 = layer1..layer4, 5 = bn2/fc/features.
   int64_t layer_id(const std::string& param_name) const override;
   int64_t num_layers() const override { return 4; }
+  // The last stage after its batch norm, before the flatten and fc: [B, 8*width, side/16, side/16].
+  bool has_feature_map() const override { return true; }
+  at::Tensor feature_map(const at::Tensor& images) override;
 
   // Blocks per stage for a supported depth (throws core::ConfigError otherwise).
   static std::vector<int> stage_blocks(int depth);

@@ -78,12 +78,14 @@ MobileFaceNet::MobileFaceNet(const MobileFaceNetOptions& options) : options_(opt
   }
 }
 
-at::Tensor MobileFaceNet::forward(const at::Tensor& images) {
+at::Tensor MobileFaceNet::feature_map(const at::Tensor& images) {
   if (images.dim() != 4 || images.size(1) != 3 || images.size(2) != options_.image_size ||
       images.size(3) != options_.image_size)
     throw core::RuntimeError("mobilefacenet: expected images [B,3," + std::to_string(options_.image_size) + "," +
                              std::to_string(options_.image_size) + "], got " + c10::str(images.sizes()));
-  return features_->forward(conv_sep_->forward(layers_->forward(images)));
+  return conv_sep_->forward(layers_->forward(images));
 }
+
+at::Tensor MobileFaceNet::forward(const at::Tensor& images) { return features_->forward(feature_map(images)); }
 
 }  // namespace facerep::models

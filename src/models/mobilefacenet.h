@@ -55,6 +55,9 @@ class MobileFaceNet : public Backbone {
   at::Tensor forward(const at::Tensor& images) override;
   int64_t embedding_dim() const override { return options_.embedding_size; }
   int64_t image_size() const override { return options_.image_size; }
+  // conv_sep's output, before the global depthwise conv: [B, 512, side/16, side/16].
+  bool has_feature_map() const override { return true; }
+  at::Tensor feature_map(const at::Tensor& images) override;
 
  private:
   MobileFaceNetOptions options_;

@@ -31,6 +31,10 @@ class Pixels : public Backbone {
   at::Tensor forward(const at::Tensor& images) override;
   int64_t embedding_dim() const override;
   int64_t image_size() const override { return options_.image_size; }
+  // The pooled image grid itself, [B, 3, grid, grid] (every pixel with grid 0), standardised as
+  // the embedding is: the embedding is this map flattened.
+  bool has_feature_map() const override { return true; }
+  at::Tensor feature_map(const at::Tensor& images) override;
 
  private:
   PixelsOptions options_;

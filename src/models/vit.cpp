@@ -190,6 +190,12 @@ at::Tensor VisionTransformer::forward(const at::Tensor& images) {
   return head_ ? head_->forward(pooled) : pooled;
 }
 
+at::Tensor VisionTransformer::feature_map(const at::Tensor& images) {
+  const PatchLayout layout = patch_layout();
+  const at::Tensor patches = forward_tokens(images).slice(1, 1);  // [B,N,D], row-major patches
+  return patches.reshape({patches.size(0), layout.grid_h, layout.grid_w, width_}).permute({0, 3, 1, 2});
+}
+
 PatchLayout VisionTransformer::patch_layout() const {
   const int64_t grid = grid_size();
   return {grid, grid, options_.patch, options_.in_channels};

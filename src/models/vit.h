@@ -102,6 +102,9 @@ class VisionTransformer : public Backbone, public MaskedEncoder {
   int64_t layer_id(const std::string& param_name) const override;
   int64_t num_layers() const override { return depth_; }
   MaskedEncoder* masked_encoder() override { return this; }
+  // The final-normed patch tokens on the patch grid, [B, width, grid, grid] (class token dropped).
+  bool has_feature_map() const override { return true; }
+  at::Tensor feature_map(const at::Tensor& images) override;
 
   // MaskedEncoder
   PatchLayout patch_layout() const override;

@@ -24,6 +24,8 @@ struct FewshotConfig {
   std::vector<int> seeds{0, 1, 2};
   int knn_k = 20;
   double knn_temperature = 0.07;
+  int verification_pairs = 3000;
+  int parsing_size = 32;
   int batch_size = 64;
   std::string out;               // output folder ("" = <run.root>/<run.name>)
   std::string source_file;       // set when loaded: relative paths resolve against its folder
@@ -35,13 +37,22 @@ struct FewshotConfig {
     v.section("data", data,
               "one labelled dataset; no transforms needed: each encoder's own preprocessing is applied");
     v("test_fraction", test_fraction,
-      "share of each identity's images held out as the test part (without identities: of all images)")
+      "share of each identity's images held out as the test part (without identities: of all images); "
+      "verification holds out this share of the identities instead, with all their images")
         .greater(0.0).less(1.0);
-    v("tasks", tasks, "identity, attributes, aus, landmarks, values (scalar labels of a list)").non_empty();
+    v("tasks", tasks,
+      "identity, attributes, aus, landmarks, values (scalar labels of a list), parsing (region maps: mean IoU), "
+      "verification (unseen identities: 10-fold accuracy, TAR@FAR)")
+        .non_empty();
     for (const auto& t : tasks)
-      v.require(t == "identity" || t == "attributes" || t == "aus" || t == "landmarks" || t == "values", "tasks",
-                "unknown task '" + t + "' (identity, attributes, aus, landmarks, values)");
-    v("protocols", protocols, "linear (probe), knn (cosine), centroid (identity only)").non_empty();
+      v.require(t == "identity" || t == "attributes" || t == "aus" || t == "landmarks" || t == "values" ||
+                    t == "parsing" || t == "verification",
+                "tasks",
+                "unknown task '" + t + "' (identity, attributes, aus, landmarks, values, parsing, verification)");
+    v("protocols", protocols,
+      "linear (probe), knn (cosine), centroid (identity: nearest class mean; verification: the features unfitted); "
+      "cells a protocol cannot run are skipped (knn x parsing, knn x verification, centroid x other tasks)")
+        .non_empty();
     for (const auto& p : protocols)
       v.require(p == "linear" || p == "knn" || p == "centroid", "protocols",
                 "unknown protocol '" + p + "' (linear, knn, centroid)");
@@ -53,6 +64,13 @@ struct FewshotConfig {
     v("seeds", seeds, "one subset (and validation split) per seed; mean, std and 95% CI over them").non_empty();
     v("knn_k", knn_k, "neighbours of the knn protocol").min(1);
     v("knn_temperature", knn_temperature, "knn weights exp(cosine / temperature)").greater(0.0);
+    v("verification_pairs", verification_pairs,
+      "verification: same/different pairs among the test identities' images, drawn once from run.seed (at most "
+      "twice the distinct same-identity pairs there)")
+        .min(10);
+    v("parsing_size", parsing_size,
+      "parsing: side of the region maps every encoder is scored at (nearest neighbour from its input size)")
+        .min(1);
     v("batch_size", batch_size, "images per forward pass when extracting features").min(1);
     v("out", out, "output folder (empty = <run.root>/<run.name>); rerunning continues it");
   }

@@ -9,7 +9,8 @@
 //               run lives in <run.root>/fewshot_encoders/<name>-<config hash> and is reused by
 //               every later sweep under the same root
 // Every one may add `pca: K`: features projected on their top K principal components, fitted on
-// the training pool only ("eigenfaces" on pixels).
+// the training pool only ("eigenfaces" on pixels; verification's identity-disjoint pool gets its
+// own fit; feature maps for parsing are not projected).
 #include <memory>
 #include <string>
 

@@ -17,6 +17,7 @@
 #include "eval/fewshot/subsets.h"
 #include "eval/fewshot/sweep.h"
 #include "eval/fewshot/tables.h"
+#include "eval/fewshot/verification.h"
 #include "runtime/run_setup.h"
 #include "trainers/fewshot_encoders.h"
 
@@ -37,9 +38,32 @@ std::string shared_config_text(const FewshotConfig& c) {
          std::to_string(c.run.seed) + "|knn=" + std::to_string(c.knn_k) + "," + std::to_string(c.knn_temperature);
 }
 
+// What decides a cell's numbers beyond the shared config: the settings of its task alone, so that
+// adding a task to a sweep leaves the other tasks' cells done.
+std::string task_config_text(const FewshotConfig& c, const std::string& task) {
+  if (task == "parsing") return "|parsing_size=" + std::to_string(c.parsing_size);
+  if (task == "verification") return "|verification_pairs=" + std::to_string(c.verification_pairs);
+  return "";
+}
+
+bool asks(const std::vector<std::string>& list, const std::string& item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
 struct EncoderFeatures {
   std::string fingerprint;
-  fsh::FeatureSet set;
+  fsh::FeatureSet set;       // the closed-set tasks' (split_pool_test)
+  fsh::FeatureSet disjoint;  // verification's: differs from `set` only by a PCA fitted on its own pool
+  const fsh::FeatureSet& of(const std::string& task) const { return fsh::identity_disjoint(task) ? disjoint : set; }
+};
+
+// The two fixed splits: per identity (closed-set tasks) and identity-disjoint with its pairs
+// (verification; empty unless asked).
+struct SweepSplits {
+  fsh::PoolTestSplit per_identity, disjoint;
+  const fsh::PoolTestSplit& of(const std::string& task) const {
+    return fsh::identity_disjoint(task) ? disjoint : per_identity;
+  }
 };
 
 }  // namespace
@@ -51,6 +75,10 @@ FewshotRunResult run_fewshot(const FewshotConfig& config, const FewshotRunOption
   fs::create_directories(result.out_dir);
   core::set_log_file((fs::path(result.out_dir) / "log.txt").string());
   const std::string shared = shared_config_text(config);
+  const core::SourceLoc where{config.source_file, 0};
+  // Feature maps and region maps only when a task uses them: they cost memory and a model pass.
+  fsh::ExtractOptions extract;
+  if (asks(config.tasks, "parsing")) extract.parsing_size = config.parsing_size;
 
   // Every encoder loaded and embedded before the first cell: bad input stops the sweep here.
   std::vector<std::shared_ptr<FewshotEncoder>> encoders;
@@ -69,31 +97,55 @@ FewshotRunResult run_fewshot(const FewshotConfig& config, const FewshotRunOption
     const auto dataset = data::build_inference_dataset(config.data, loaded.preprocessing, sc);
     EncoderFeatures& f = features[encoder->name()];
     f.fingerprint = loaded.fingerprint + "|pca=" + std::to_string(encoder->pca());
-    const std::string key = fsh::config_hash(loaded.fingerprint + "|" + shared);
+    const std::string key = fsh::config_hash(
+        loaded.fingerprint + "|" + shared +
+        (extract.parsing_size > 0 ? "|parsing_size=" + std::to_string(extract.parsing_size) : std::string()));
     f.set = fsh::cached_features((fs::path(result.out_dir) / "features").string(), key, *loaded.model, *dataset,
-                                 config.batch_size, rs.device);
+                                 config.batch_size, rs.device, extract);
+    // Frozen protocols fit parsing on feature maps: a model without them cannot run it.
+    const bool maps_needed = extract.parsing_size > 0 && f.set.regions.defined() && asks(config.protocols, "linear");
+    if (maps_needed && !f.set.dense.defined())
+      throw core::ConfigError(where, "tasks",
+                              "task parsing: encoder " + encoder->name() +
+                                  "'s model offers no feature maps (models::Backbone::feature_map); remove parsing "
+                                  "or the encoder");
     encoders.push_back(encoder);
   }
   const fsh::FeatureSet& first = features.begin()->second.set;
-  const fsh::PoolTestSplit split = fsh::split_pool_test(first, config.test_fraction, config.run.seed);
   for (const auto& task : config.tasks)
     if (const std::string why = fsh::missing_labels(task, first); !why.empty())
-      throw core::ConfigError(core::SourceLoc{config.source_file, 0}, "tasks", "task " + task + ": " + why);
+      throw core::ConfigError(where, "tasks", "task " + task + ": " + why);
+  SweepSplits splits;
+  splits.per_identity = fsh::split_pool_test(first, config.test_fraction, config.run.seed);
+  if (asks(config.tasks, "verification")) {
+    try {
+      splits.disjoint = fsh::split_identities(first, config.test_fraction, config.run.seed);
+      fsh::add_verification_pairs(splits.disjoint, first, config.verification_pairs, config.run.seed);
+    } catch (const core::ConfigError& e) {
+      throw core::ConfigError(where, "tasks", std::string("task verification: ") + e.what());
+    }
+  }
   if (!config.shots.empty()) {
     if (!first.identity.defined() || !(first.identity >= 0).any().item<bool>())
-      throw core::ConfigError(core::SourceLoc{config.source_file, 0}, "shots",
+      throw core::ConfigError(where, "shots",
                               "shots count images per identity and the data has no identities; use fractions");
     // Names the class when the largest shot count exceeds one identity's training images.
-    fsh::k_per_class(first.identity_labels(), split.pool,
-                     static_cast<int64_t>(*std::max_element(config.shots.begin(), config.shots.end())), 0);
+    const auto most = static_cast<int64_t>(*std::max_element(config.shots.begin(), config.shots.end()));
+    fsh::k_per_class(first.identity_labels(), splits.per_identity.pool, most, 0);
+    if (asks(config.tasks, "verification")) fsh::k_per_class(first.identity_labels(), splits.disjoint.pool, most, 0);
   }
-  // PCA baselines: fitted on the training pool of the split, never on test rows.
+  // PCA baselines: fitted on the training pool of the split a task is scored on, never on its test
+  // rows; verification's test identities have images in the per-identity pool, so it gets its own.
   for (const auto& encoder : encoders) {
+    EncoderFeatures& f = features[encoder->name()];
+    f.disjoint = f.set;  // the same tensors unless projected below
     if (encoder->pca() <= 0) continue;
-    fsh::FeatureSet& set = features[encoder->name()].set;
-    const fsh::Pca pca = fsh::fit_pca(set.features.index_select(0, torch::tensor(split.pool, torch::kLong)),
-                                      encoder->pca());
-    set.features = pca.project(set.features);
+    const at::Tensor raw = f.set.features;
+    const auto project = [&](const std::vector<int64_t>& pool) {
+      return fsh::fit_pca(raw.index_select(0, torch::tensor(pool, torch::kLong)), encoder->pca()).project(raw);
+    };
+    f.set.features = project(splits.per_identity.pool);
+    if (asks(config.tasks, "verification")) f.disjoint.features = project(splits.disjoint.pool);
   }
 
   fsh::SweepGrid grid;
@@ -106,19 +158,20 @@ FewshotRunResult run_fewshot(const FewshotConfig& config, const FewshotRunOption
   std::vector<fsh::CellKey> cells;
   for (const auto& cell : fsh::expand_grid(grid)) {
     const bool wanted = options.encoder.empty() || cell.checkpoint == options.encoder;
-    // `centroid` needs classes: only the identity task is crossed with it.
-    if (wanted && !(cell.protocol == "centroid" && cell.task != "identity")) cells.push_back(cell);
+    // Combinations a protocol cannot run (centroid x tasks without classes, knn x parsing, ...).
+    if (wanted && fsh::unsupported_combination(cell.task, cell.protocol).empty()) cells.push_back(cell);
   }
   if (cells.empty())
     throw core::ConfigError("few-shot: no cell to run" +
                             (options.encoder.empty() ? std::string() : " for encoder '" + options.encoder + "'") +
-                            " (the centroid protocol only runs the identity task)");
+                            " (centroid runs identity and verification only, knn neither parsing nor verification)");
 
   fsh::ResultsLog log((fs::path(result.out_dir) / "results.jsonl").string());
   if (log.torn_lines() > 0) core::log_warn("results.jsonl: dropped a half-written last line; that cell runs again");
   fsh::SweepCallbacks cb;
   cb.config_hash = [&](const fsh::CellKey& k) {
-    return fsh::config_hash(features.at(k.checkpoint).fingerprint + "|" + shared + "|" + k.id());
+    return fsh::config_hash(features.at(k.checkpoint).fingerprint + "|" + shared + "|" + k.id() +
+                            task_config_text(config, k.task));
   };
   cb.run = [&](const fsh::CellKey& k, fsh::CellRecord& record) {
     fsh::CellOptions o;
@@ -129,7 +182,7 @@ FewshotRunResult run_fewshot(const FewshotConfig& config, const FewshotRunOption
     o.seed = static_cast<uint64_t>(k.seed);
     o.knn_k = config.knn_k;
     o.knn_temperature = config.knn_temperature;
-    const fsh::CellResult r = fsh::run_cell(o, features.at(k.checkpoint).set, split);
+    const fsh::CellResult r = fsh::run_cell(o, features.at(k.checkpoint).of(k.task), splits.of(k.task));
     record.primary = r.primary;
     record.metrics = r.metrics;
     record.metrics["train_images"] = static_cast<double>(r.train_rows);

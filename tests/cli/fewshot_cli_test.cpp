@@ -53,6 +53,42 @@ TEST(FewshotCli, SweepWritesTablesAndPlotsAndResumesWithoutRedoingCells) {
   EXPECT_NE(out.find("| pixels |"), std::string::npos) << out;
 }
 
+TEST(FewshotCli, ParsingAndVerificationRunTheProtocolsThatApply) {
+  testing::TempDir dir;
+  const char* const pixels = "  - {type: model, name: pixels, model: {type: pixels, image_size: 16, grid: 4}}\n";
+  testing::write_file(dir.file("t.yaml"), sweep_config(dir, pixels));
+  std::string out;
+  ASSERT_EQ(testing::run_facerep("sweep " + dir.file("t.yaml") +
+                                     " --set 'tasks=[parsing, verification]' --set parsing_size=8 --set 'seeds=[0]'",
+                                 &out),
+            0)
+      << out;
+  // parsing x linear, verification x linear, verification x centroid; knn applies to neither.
+  EXPECT_NE(out.find("(6 cells run, 0 failed, 0 already done)"), std::string::npos) << out;
+  EXPECT_NE(out.find("## parsing, linear: miou"), std::string::npos) << out;
+  EXPECT_NE(out.find("## verification, centroid: accuracy"), std::string::npos) << out;
+  EXPECT_EQ(out.find("## parsing, knn"), std::string::npos) << out;
+  EXPECT_TRUE(std::filesystem::exists(dir.file("runs/s/plots/verification-linear.png")));
+}
+
+TEST(FewshotCli, ParsingWithoutRegionMapsStopsBeforeTheFirstCell) {
+  testing::TempDir dir;
+  std::string out;
+  ASSERT_EQ(testing::run_facerep("data synth --out " + dir.file("faces") + " --identities 3 --per-identity 4 --size 16",
+                                 &out),
+            0)
+      << out;
+  // A folder of images: identities, no region maps.
+  testing::write_file(dir.file("p.yaml"),
+                      "run: {name: s, root: " + dir.file("runs") + ", threads: 1}\n"
+                      "encoders:\n" + kEncoders +
+                      "data:\n  source: {type: image_folder, root: " + dir.file("faces/images") + "}\n"
+                      "tasks: [identity, parsing]\nshots: [1]\nseeds: [0]\n");
+  ASSERT_EQ(testing::run_facerep("sweep " + dir.file("p.yaml"), &out), 2) << out;
+  EXPECT_NE(out.find("tasks: task parsing: the data has no region maps"), std::string::npos) << out;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("runs/s/results.jsonl")));
+}
+
 TEST(FewshotCli, BadRequestsStopBeforeTheFirstCell) {
   testing::TempDir dir;
   std::string out;

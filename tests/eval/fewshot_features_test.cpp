@@ -55,6 +55,36 @@ TEST(FewShotFeatures, RoundTripsThroughTheCacheAndReadsItBackOnAHit) {
   EXPECT_EQ(miss.features.size(1), 3 * 2 * 2);
 }
 
+TEST(FewShotFeatures, ParsingKeepsFeatureMapsAndRegionMapsOnlyWhenAsked) {
+  const FeatureSet plain = extract_features(*pixels(", grid: 4"), *faces(), 4, c10::Device(c10::kCPU));
+  EXPECT_FALSE(plain.dense.defined());
+  EXPECT_FALSE(plain.regions.defined());
+  ExtractOptions parsing;
+  parsing.parsing_size = 8;
+  const FeatureSet set = extract_features(*pixels(", grid: 4"), *faces(), 4, c10::Device(c10::kCPU), parsing);
+  ASSERT_TRUE(set.dense.defined());
+  EXPECT_EQ(set.dense.sizes(), (std::vector<int64_t>{6, 3, 4, 4}));
+  EXPECT_EQ(set.dense.scalar_type(), torch::kHalf);
+  EXPECT_TRUE(torch::allclose(set.dense.flatten(1).to(torch::kFloat), set.features, 1e-2, 1e-2))
+      << "the pixels' map is their embedding, at half precision";
+  ASSERT_TRUE(set.regions.defined());
+  EXPECT_EQ(set.regions.sizes(), (std::vector<int64_t>{6, 8, 8}));
+  EXPECT_EQ(set.regions.scalar_type(), torch::kUInt8);
+  EXPECT_TRUE(set.regions_mask.all().item<bool>());
+  // Synthetic faces show skin and background at least; every value is a region class.
+  EXPECT_LT(set.regions.max().item<int64_t>(), 11);
+  EXPECT_GE((torch::bincount(set.regions.flatten().to(torch::kLong)) > 0).sum().item<int64_t>(), 2);
+
+  // Round trip through the cache file.
+  testing::TempDir dir;
+  save_feature_set(set, dir.file("p.features"));
+  const FeatureSet back = load_feature_set(dir.file("p.features"));
+  EXPECT_TRUE(torch::equal(back.dense, set.dense));
+  EXPECT_TRUE(torch::equal(back.regions, set.regions));
+  EXPECT_TRUE(torch::equal(back.regions_mask, set.regions_mask));
+  EXPECT_TRUE(torch::equal(back.features, set.features));
+}
+
 TEST(FewShotFeatures, AFileThatIsNotAFeatureSetIsANamedError) {
   testing::TempDir dir;
   testing::write_file(dir.file("bad.features"), "not a zip");

@@ -7,6 +7,7 @@
 #include <torch/torch.h>
 
 #include "models/iresnet.h"
+#include "models/vit.h"
 
 namespace facerep::models::testing {
 
@@ -17,6 +18,17 @@ inline IResNetOptions tiny_iresnet_options() {
   o.width = 8;
   o.image_size = 32;
   o.embedding_size = 16;
+  return o;
+}
+
+// A 2-block ViT of width 32 on 32x32 images in 8-pixel patches (a 4x4 grid): the tests' small ViT.
+inline VitOptions tiny_vit_options() {
+  VitOptions o;
+  o.depth = 2;
+  o.width = 32;
+  o.heads = 4;
+  o.patch = 8;
+  o.image_size = 32;
   return o;
 }
 

@@ -19,12 +19,7 @@ namespace {
 using facerep::testing::TempDir;
 
 VitOptions tiny_vit() {
-  VitOptions o;
-  o.depth = 2;
-  o.width = 32;
-  o.heads = 4;
-  o.patch = 8;
-  o.image_size = 32;
+  VitOptions o = testing::tiny_vit_options();
   o.pos_embed = "learned";
   o.embedding_size = 8;
   return o;

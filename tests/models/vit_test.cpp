@@ -15,15 +15,7 @@ namespace {
 
 using Shape = std::vector<int64_t>;
 
-VitOptions tiny_options() {
-  VitOptions o;
-  o.depth = 2;
-  o.width = 32;
-  o.heads = 4;
-  o.patch = 8;
-  o.image_size = 32;  // 4x4 grid
-  return o;
-}
+VitOptions tiny_options() { return testing::tiny_vit_options(); }  // 4x4 grid
 
 TEST(PosEmbed, SincosMatchesHandComputedTable) {
   // dim 8, grid 2: per axis 4 channels = sin(p), sin(p/100), cos(p), cos(p/100); x (column) first.

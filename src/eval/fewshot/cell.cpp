@@ -1,56 +1,22 @@
 #include "eval/fewshot/cell.h"
 
 #include <algorithm>
-#include <cmath>
-#include <map>
-#include <random>
 #include <set>
 
 #include <torch/torch.h>
 
 #include "core/error.h"
 #include "eval/fewshot/metrics.h"
+#include "eval/fewshot/parsing.h"
 #include "eval/fewshot/probes.h"
 #include "eval/fewshot/subsets.h"
-#include "eval/portable_random.h"
+#include "eval/fewshot/verification.h"
 
 namespace facerep::eval::fewshot {
 namespace {
 
 at::Tensor rows(const at::Tensor& t, const std::vector<int64_t>& idx) {
   return t.index_select(0, torch::tensor(idx, torch::kLong));
-}
-
-// Rows whose label for `task` is present.
-std::vector<int64_t> labelled(const std::string& task, const FeatureSet& set, const std::vector<int64_t>& from) {
-  at::Tensor ok;
-  if (task == "identity") ok = set.identity >= 0;
-  else if (task == "attributes") ok = set.attributes_mask;
-  else if (task == "aus") ok = set.aus_mask;
-  else if (task == "values") ok = set.values_mask;
-  else ok = set.landmarks_mask;
-  const at::Tensor mask = ok.to(torch::kBool).contiguous();
-  const bool* m = mask.data_ptr<bool>();
-  std::vector<int64_t> out;
-  for (int64_t i : from)
-    if (m[i]) out.push_back(i);
-  return out;
-}
-
-// The targets of `task` for `idx` and how a probe fits them.
-at::Tensor targets(const std::string& task, const FeatureSet& set, const std::vector<int64_t>& idx) {
-  if (task == "identity") return rows(set.identity, idx);
-  if (task == "attributes") return (rows(set.attributes, idx) >= 0.5).to(torch::kFloat);
-  if (task == "aus") return (rows(set.aus, idx) >= 0.5).to(torch::kFloat);
-  if (task == "values") return rows(set.values, idx).to(torch::kFloat);
-  const at::Tensor marks = rows(set.landmarks, idx);
-  return marks.reshape({marks.size(0), -1});  // [N, 2P]: x0, y0, x1, y1, ...
-}
-
-ProbeTask probe_task(const std::string& task) {
-  if (task == "identity") return ProbeTask::kClassification;
-  if (task == "landmarks" || task == "values") return ProbeTask::kRegression;
-  return ProbeTask::kMultiLabel;
 }
 
 // Nearest class mean of L2-normalised features, by cosine: one-hot scores [M, C].
@@ -64,21 +30,30 @@ at::Tensor centroid_predict(const at::Tensor& train, const at::Tensor& labels, c
   return torch::one_hot(torch::matmul(q, centres.t()).argmax(1), classes).to(torch::kFloat);
 }
 
-// linear, knn and centroid on the cached features.
+// linear, knn and centroid on the cached features (feature maps for parsing).
 class FrozenProtocol : public CellProtocol {
  public:
   FrozenProtocol(const CellOptions& o, const FeatureSet& set) : o_(o), set_(set) {}
 
   at::Tensor fit_predict(const ProtocolRequest& r, const std::vector<int64_t>& train, const at::Tensor& y,
                          const std::vector<int64_t>& query) override {
+    if (o_.protocol != "linear" && o_.protocol != "knn" && o_.protocol != "centroid")
+      throw core::ConfigError("unknown few-shot protocol '" + o_.protocol + "' (linear, knn, centroid)");
+    if (const std::string why = unsupported_combination(r.task, o_.protocol); !why.empty())
+      throw core::ConfigError("protocol " + o_.protocol + ": " + why);
+    if (r.task == "parsing") {
+      if (!set_.dense.defined())
+        throw core::ConfigError("task parsing: this encoder's features have no feature maps (its model offers none, "
+                                "or they were not extracted)");
+      DenseProbeOptions po;
+      po.probe = probe_options(r);
+      return dense_linear_predict(rows(set_.dense, train), y, rows(set_.dense, query), r.classes, po);
+    }
     const at::Tensor x = rows(set_.features, train), q = rows(set_.features, query);
+    if (r.task == "verification")  // linear: the probe's logits; centroid: the features as they are
+      return o_.protocol == "linear" ? probe_logit_embeddings(x, y, q, probe_options(r)) : q;
     if (o_.protocol == "linear") {
-      LinearProbeOptions po;
-      po.task = r.probe;
-      po.num_classes = r.classes;
-      po.validation_fraction = o_.validation_fraction;
-      po.seed = r.seed;
-      LinearProbe probe(po);
+      LinearProbe probe(probe_options(r));
       probe.fit(x, y);
       return probe.predict(q);
     }
@@ -90,65 +65,52 @@ class FrozenProtocol : public CellProtocol {
       ko.num_classes = r.classes;
       return knn_predict(x, y, q, ko);
     }
-    if (o_.protocol == "centroid") {
-      if (r.task != "identity")
-        throw core::ConfigError("protocol centroid: only the identity task has classes, not '" + r.task + "'");
-      return centroid_predict(x, y, q, r.classes);
-    }
-    throw core::ConfigError("unknown few-shot protocol '" + o_.protocol + "' (linear, knn, centroid)");
+    return centroid_predict(x, y, q, r.classes);
   }
 
  private:
+  LinearProbeOptions probe_options(const ProtocolRequest& r) const {
+    LinearProbeOptions po;
+    po.task = r.probe;
+    po.num_classes = r.classes;
+    po.validation_fraction = o_.validation_fraction;
+    po.seed = r.seed;
+    return po;
+  }
+
   CellOptions o_;
   const FeatureSet& set_;
 };
+
+// Verification scores test identities the training rows never show, so it needs that split.
+void check_identity_disjoint(const FeatureSet& set, const PoolTestSplit& split) {
+  const std::vector<int64_t> ids = set.identity_labels();
+  std::set<int64_t> pool_ids;
+  for (int64_t i : split.pool) pool_ids.insert(ids[i]);
+  for (int64_t i : split.test)
+    if (ids[i] >= 0 && pool_ids.count(ids[i]))
+      throw core::ConfigError("task verification: identity " + std::to_string(ids[i]) +
+                              " is in both the training pool and the test part; verification needs an "
+                              "identity-disjoint split (split_identities)");
+  if (split.pairs.empty())
+    throw core::ConfigError("task verification: the split has no pairs (add_verification_pairs)");
+}
+
+// The training rows of a cell: k per identity or a fraction of the pool.
+std::vector<int64_t> training_subset(const CellOptions& o, const FeatureSet& set, const std::vector<int64_t>& pool) {
+  if (o.regime == "shots") {
+    if (!set.identity.defined() || !(set.identity >= 0).any().item<bool>())
+      throw core::ConfigError("regime shots counts images per identity; this data has no identities (use fractions)");
+    return k_per_class(set.identity_labels(), pool, static_cast<int64_t>(o.amount), o.seed);
+  }
+  if (o.regime == "fraction") return fraction_of(pool, o.amount, o.seed);
+  throw core::ConfigError("unknown regime '" + o.regime + "' (shots, fraction)");
+}
 
 }  // namespace
 
 std::unique_ptr<CellProtocol> frozen_protocol(const CellOptions& options, const FeatureSet& set) {
   return std::make_unique<FrozenProtocol>(options, set);
-}
-
-const std::vector<std::string>& task_names() {
-  static const std::vector<std::string> names{"identity", "attributes", "aus", "landmarks", "values"};
-  return names;
-}
-
-std::string missing_labels(const std::string& task, const FeatureSet& set) {
-  if (task == "identity")
-    return set.identity.defined() && (set.identity >= 0).any().item<bool>() ? "" : "the data has no identity labels";
-  if (task == "attributes") return set.attributes.defined() ? "" : "the data has no attribute labels";
-  if (task == "aus") return set.aus.defined() ? "" : "the data has no action-unit labels";
-  if (task == "landmarks") return set.landmarks.defined() ? "" : "the data has no landmarks";
-  if (task == "values") return set.values.defined() ? "" : "the data has no scalar labels (list value_<name> columns)";
-  return "unknown task '" + task + "' (identity, attributes, aus, landmarks, values)";
-}
-
-PoolTestSplit split_pool_test(const FeatureSet& set, double test_fraction, uint64_t split_seed) {
-  FACEREP_CHECK(test_fraction > 0 && test_fraction < 1, "test fraction must be in (0, 1)");
-  PoolTestSplit split;
-  const int64_t n = set.size();
-  const std::vector<int64_t> ids = set.identity_labels();
-  std::map<int64_t, std::vector<int64_t>> by_identity;
-  std::vector<int64_t> unlabelled;
-  for (int64_t i = 0; i < n; ++i) (ids[i] >= 0 ? by_identity[ids[i]] : unlabelled).push_back(i);
-  std::mt19937_64 rng(split_seed);
-  for (auto& [id, members] : by_identity) {
-    // Shuffled, not the last images: files are often ordered by a label (Yale B by light), and a
-    // test part taken from one end would not look like the training pool.
-    shuffle_in_place(members, rng);
-    const auto m = static_cast<int64_t>(members.size());
-    const int64_t t = std::min<int64_t>(m - 1, static_cast<int64_t>(std::ceil(test_fraction * m)));
-    split.pool.insert(split.pool.end(), members.begin(), members.end() - t);
-    split.test.insert(split.test.end(), members.end() - t, members.end());
-  }
-  shuffle_in_place(unlabelled, rng);
-  const auto t = static_cast<int64_t>(std::ceil(test_fraction * static_cast<double>(unlabelled.size())));
-  split.test.insert(split.test.end(), unlabelled.begin(), unlabelled.begin() + t);
-  split.pool.insert(split.pool.end(), unlabelled.begin() + t, unlabelled.end());
-  std::sort(split.pool.begin(), split.pool.end());
-  std::sort(split.test.begin(), split.test.end());
-  return split;
 }
 
 CellResult run_cell(const CellOptions& o, const FeatureSet& set, const PoolTestSplit& split,
@@ -157,31 +119,34 @@ CellResult run_cell(const CellOptions& o, const FeatureSet& set, const PoolTestS
   if (protocol == nullptr) protocol = (frozen = frozen_protocol(o, set)).get();
   if (const std::string why = missing_labels(o.task, set); !why.empty())
     throw core::ConfigError("task " + o.task + ": " + why);
-  const std::vector<int64_t> pool = labelled(o.task, set, split.pool);
-  const std::vector<int64_t> test = labelled(o.task, set, split.test);
+  if (const std::string why = unsupported_combination(o.task, o.protocol); !why.empty())
+    throw core::ConfigError("protocol " + o.protocol + ": " + why);
+  const bool verification = o.task == "verification";
+  if (verification) check_identity_disjoint(set, split);
+  const std::vector<int64_t> pool = labelled_rows(o.task, set, split.pool);
+  const std::vector<int64_t> test = verification ? pair_rows(split.pairs) : labelled_rows(o.task, set, split.test);
   if (pool.empty() || test.empty())
     throw core::ConfigError("task " + o.task + ": no labelled " + (pool.empty() ? "training" : "test") + " rows");
 
-  std::vector<int64_t> train;
-  if (o.regime == "shots") {
-    if (!set.identity.defined() || !(set.identity >= 0).any().item<bool>())
-      throw core::ConfigError("regime shots counts images per identity; this data has no identities (use fractions)");
-    train = k_per_class(set.identity_labels(), pool, static_cast<int64_t>(o.amount), o.seed);
-  } else if (o.regime == "fraction") {
-    train = fraction_of(pool, o.amount, o.seed);
-  } else {
-    throw core::ConfigError("unknown regime '" + o.regime + "' (shots, fraction)");
-  }
-
+  const std::vector<int64_t> train = training_subset(o, set, pool);
   CellResult r;
   r.train_rows = static_cast<int64_t>(train.size());
+  const at::Tensor y_train = task_targets(o.task, set, train);
   ProtocolRequest request;
   request.task = o.task;
   request.probe = probe_task(o.task);
-  request.classes = o.task == "identity" ? set.identity.max().item<int64_t>() + 1 : 0;
+  if (o.task == "identity") request.classes = set.identity.max().item<int64_t>() + 1;
+  if (o.task == "parsing") request.classes = parsing_classes();
+  if (verification) request.classes = y_train.max().item<int64_t>() + 1;
   request.seed = o.seed;
-  const at::Tensor y_test = targets(o.task, set, test);
-  const at::Tensor pred = protocol->fit_predict(request, train, targets(o.task, set, train), test);
+  const at::Tensor pred = protocol->fit_predict(request, train, y_train, test);
+  if (verification) {
+    r.primary = "accuracy";
+    r.metrics = verification_metrics(pred, test, split.pairs);
+    r.metrics["classes"] = static_cast<double>(request.classes);
+    return r;
+  }
+  const at::Tensor y_test = task_targets(o.task, set, test);
   if (o.task == "identity") {
     r.primary = "accuracy";
     r.metrics["accuracy"] = accuracy(pred, y_test);
@@ -189,6 +154,9 @@ CellResult run_cell(const CellOptions& o, const FeatureSet& set, const PoolTestS
     std::set<int64_t> seen;
     for (int64_t i : train) seen.insert(ids[i]);
     r.metrics["classes"] = static_cast<double>(seen.size());
+  } else if (o.task == "parsing") {
+    r.primary = "miou";
+    r.metrics = parsing_metrics(pred, y_test, request.classes);
   } else if (o.task == "values") {
     // Scalar labels (e.g. light azimuth and elevation): R² is scale-free, so it is primary.
     const RegressionMetrics m = regression_metrics(pred, y_test);
@@ -214,9 +182,9 @@ CellResult run_cell(const CellOptions& o, const FeatureSet& set, const PoolTestS
       const int64_t n_val = static_cast<int64_t>(tv.validation.size());
       std::vector<int64_t> query = tv.validation;
       query.insert(query.end(), test.begin(), test.end());
-      const at::Tensor scores = protocol->fit_predict(request, tv.train, targets(o.task, set, tv.train), query);
+      const at::Tensor scores = protocol->fit_predict(request, tv.train, task_targets(o.task, set, tv.train), query);
       const std::vector<double> thresholds =
-          choose_thresholds(scores.slice(0, 0, n_val), targets(o.task, set, tv.validation));
+          choose_thresholds(scores.slice(0, 0, n_val), task_targets(o.task, set, tv.validation));
       r.metrics["f1_val_threshold"] = mean_f1(scores.slice(0, n_val), y_test, thresholds);
     }
   }

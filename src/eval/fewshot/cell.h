@@ -8,8 +8,11 @@
 // attributes (multi-label: accuracy and mean F1), aus (action units: mean F1 at 0.5 and at
 // thresholds chosen on the validation split, both reported), landmarks (regression of every
 // point: NME by inter-ocular distance), values (scalar labels of list files, e.g. a light
-// direction: R², MAE, RMSE). Protocols: linear (probe), knn (cosine), centroid
-// (nearest class mean, identity only).
+// direction: R², MAE, RMSE), parsing (region class per pixel from feature maps: mean IoU, pixel
+// accuracy; parsing.h), verification (same person or not, on identities absent from training:
+// 10-fold accuracy, TAR@FAR; verification.h). Protocols: linear (probe), knn (cosine), centroid
+// (nearest class mean for identity; the raw features, unfitted, for verification). Which
+// protocol runs which task: unsupported_combination in tasks.h.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -18,11 +21,13 @@
 
 #include "eval/fewshot/features.h"
 #include "eval/fewshot/probes.h"
+#include "eval/fewshot/splits.h"
+#include "eval/fewshot/tasks.h"
 
 namespace facerep::eval::fewshot {
 
 struct CellOptions {
-  std::string task;                // identity | attributes | aus | landmarks | values
+  std::string task;                // identity | attributes | aus | landmarks | values | parsing | verification
   std::string protocol;            // linear | knn | centroid
   std::string regime = "shots";    // shots: images per identity; fraction: of the training pool
   double amount = 1;
@@ -43,7 +48,9 @@ struct CellResult {
 struct ProtocolRequest {
   std::string task;
   ProbeTask probe = ProbeTask::kClassification;
-  int64_t classes = 0;  // classification tasks: number of classes (labels 0..classes-1)
+  // Classification targets' class count (labels 0..classes-1): the dataset's identities
+  // (identity), the region classes (parsing), the training rows' identities (verification).
+  int64_t classes = 0;
   uint64_t seed = 0;
 };
 
@@ -53,33 +60,29 @@ struct ProtocolRequest {
 class CellProtocol {
  public:
   virtual ~CellProtocol() = default;
-  // Fits on (`train` rows, targets `y` as the task defines them) and returns the task's outputs
-  // for `query` rows: class scores [M, C], per-unit probabilities [M, U], values [M, T].
+  // Fits on (`train` rows, targets `y` as task_targets defines them) and returns the task's
+  // outputs for `query` rows:
+  //   identity       class scores [M, C] (argmax = prediction)
+  //   attributes,aus per-unit probabilities [M, U]
+  //   landmarks      values [M, 2P]; values: [M, V]
+  //   parsing        the region class of every pixel [M, S, S] int64, S the side of y [n, S, S]
+  //   verification   an embedding per query row [M, E], compared by cosine (y: the training
+  //                  identities as classes 0..C-1); what the protocol makes of the training
+  //                  rows is its own: a probe's logits, a fine-tuned encoder's embeddings
   virtual at::Tensor fit_predict(const ProtocolRequest& request, const std::vector<int64_t>& train,
                                  const at::Tensor& y, const std::vector<int64_t>& query) = 0;
 };
 
-// The frozen-feature protocols (options.protocol: linear, knn, centroid) on set.features.
+// The frozen-feature protocols (options.protocol: linear, knn, centroid) on set.features, and on
+// set.dense (the feature maps) for parsing.
 std::unique_ptr<CellProtocol> frozen_protocol(const CellOptions& options, const FeatureSet& set);
 
-// The task names, and whether `set` has the labels `task` needs (else the reason, for errors
-// raised before a sweep starts).
-const std::vector<std::string>& task_names();
-std::string missing_labels(const std::string& task, const FeatureSet& set);
-
-// The fixed split of a labelled set into the training pool (few-shot subsets are drawn from it)
-// and the test rows: per identity, ceil(test_fraction x its images) rows drawn at random (at least
-// one stays in the pool), so every test identity is known from training; without identities, a
-// share of all rows. Drawn from `split_seed` alone: the same for every cell and seed of a sweep.
-struct PoolTestSplit {
-  std::vector<int64_t> pool, test;
-};
-PoolTestSplit split_pool_test(const FeatureSet& set, double test_fraction, uint64_t split_seed);
-
 // Runs one cell on the rows of `set` with `protocol` (the frozen protocol options.protocol names
-// when null). Throws core::ConfigError for impossible requests (shots above the smallest
-// identity's count, naming it; a task whose labels the data lacks; centroid on a task without
-// classes).
+// when null). `split`: split_pool_test's, or for verification (identity_disjoint in tasks.h)
+// split_identities' with add_verification_pairs. Throws core::ConfigError for impossible requests
+// (shots above the smallest identity's count, naming it; a task whose labels the data lacks; a
+// protocol that does not apply to the task; verification on a split that is not
+// identity-disjoint; parsing with frozen protocols on an encoder without feature maps).
 CellResult run_cell(const CellOptions& options, const FeatureSet& set, const PoolTestSplit& split,
                     CellProtocol* protocol = nullptr);
 

@@ -17,7 +17,8 @@ std::vector<std::pair<std::string, at::Tensor*>> label_fields(FeatureSet& s) {
   return {{"features", &s.features},   {"identity", &s.identity}, {"attributes", &s.attributes},
           {"attributes_mask", &s.attributes_mask}, {"aus", &s.aus},         {"aus_mask", &s.aus_mask},
           {"values", &s.values},       {"values_mask", &s.values_mask},
-          {"landmarks", &s.landmarks}, {"landmarks_mask", &s.landmarks_mask}};
+          {"landmarks", &s.landmarks}, {"landmarks_mask", &s.landmarks_mask},
+          {"dense", &s.dense},         {"regions", &s.regions},   {"regions_mask", &s.regions_mask}};
 }
 
 // Concatenates per-batch chunks; undefined when no batch had the label. Batches without it get
@@ -38,6 +39,32 @@ at::Tensor cat_or_undefined(std::vector<at::Tensor>& chunks, const std::vector<i
   return torch::cat(chunks, 0);
 }
 
+// float16 halves the memory of feature maps (on the synthetic sweep no parsing cell moved by more
+// than 0.0007 mIoU against float32); a batch with values beyond its range stays float32.
+at::Tensor compact_map(const at::Tensor& map) {
+  const at::Tensor x = map.to(torch::kCPU, torch::kFloat);
+  constexpr double kHalfMax = 65504.0;
+  return x.numel() > 0 && x.abs().max().item<double>() > kHalfMax ? x : x.to(torch::kHalf);
+}
+
+// Region maps [B,H,W] uint8 at side x side, nearest neighbour.
+at::Tensor resize_regions(const at::Tensor& maps, int64_t side) {
+  if (maps.size(1) == side && maps.size(2) == side) return maps.cpu();
+  namespace F = torch::nn::functional;
+  const at::Tensor x = maps.cpu().unsqueeze(1).to(torch::kFloat);
+  const auto o = F::InterpolateFuncOptions().size(std::vector<int64_t>{side, side}).mode(torch::kNearest);
+  return F::interpolate(x, o).squeeze(1).round().to(torch::kUInt8);
+}
+
+// One dtype for all batches: float32 if any batch had to stay float32.
+at::Tensor cat_maps(const std::vector<at::Tensor>& maps) {
+  bool wide = false;
+  for (const auto& m : maps) wide = wide || m.scalar_type() == torch::kFloat;
+  std::vector<at::Tensor> same;
+  for (const auto& m : maps) same.push_back(wide ? m.to(torch::kFloat) : m);
+  return torch::cat(same, 0);
+}
+
 }  // namespace
 
 std::vector<int64_t> FeatureSet::identity_labels() const {
@@ -47,14 +74,23 @@ std::vector<int64_t> FeatureSet::identity_labels() const {
 }
 
 FeatureSet extract_features(models::Backbone& model, const data::Dataset& dataset, int64_t batch_size,
-                            c10::Device device) {
+                            c10::Device device, const ExtractOptions& options) {
   torch::NoGradGuard no_grad;
   EvalModeGuard eval_mode(model);
   std::vector<at::Tensor> feats, ids, attrs, attr_masks, aus, au_masks, values, value_masks, marks, mark_masks;
+  std::vector<at::Tensor> dense, regions, region_masks;
   std::vector<int64_t> sizes;
   FeatureSet out;
+  const bool parsing = options.parsing_size > 0;
+  const bool maps = parsing && model.has_feature_map();
   for_each_batch(dataset, batch_size, [&](const data::Batch& b) {
-    feats.push_back(model.forward(b.images.to(device)).to(torch::kFloat).cpu());
+    const at::Tensor images = b.images.to(device);
+    feats.push_back(model.forward(images).to(torch::kFloat).cpu());
+    if (maps) dense.push_back(compact_map(model.feature_map(images)));
+    if (parsing) {
+      regions.push_back(b.region_map.defined() ? resize_regions(b.region_map, options.parsing_size) : at::Tensor());
+      region_masks.push_back(b.region_mask);
+    }
     sizes.push_back(b.size());
     ids.push_back(b.identity.defined() ? b.identity.to(torch::kLong).cpu() : torch::full({b.size()}, -1, torch::kLong));
     attrs.push_back(b.attributes), attr_masks.push_back(b.attributes_mask);
@@ -75,6 +111,9 @@ FeatureSet extract_features(models::Backbone& model, const data::Dataset& datase
   if (out.values.defined()) out.values_mask = torch::cat(value_masks, 0);
   out.landmarks = cat_or_undefined(marks, sizes, &mark_masks);
   if (out.landmarks.defined()) out.landmarks_mask = torch::cat(mark_masks, 0);
+  if (!dense.empty()) out.dense = cat_maps(dense);
+  out.regions = cat_or_undefined(regions, sizes, &region_masks);
+  if (out.regions.defined()) out.regions_mask = torch::cat(region_masks, 0);
   return out;
 }
 
@@ -107,11 +146,12 @@ FeatureSet load_feature_set(const std::string& path) {
 }
 
 FeatureSet cached_features(const std::string& cache_dir, const std::string& key, models::Backbone& model,
-                           const data::Dataset& dataset, int64_t batch_size, c10::Device device) {
+                           const data::Dataset& dataset, int64_t batch_size, c10::Device device,
+                           const ExtractOptions& options) {
   const std::string path = (std::filesystem::path(cache_dir) / (key + ".features")).string();
   std::error_code ec;
   if (std::filesystem::exists(path, ec)) return load_feature_set(path);
-  FeatureSet set = extract_features(model, dataset, batch_size, device);
+  FeatureSet set = extract_features(model, dataset, batch_size, device, options);
   std::filesystem::create_directories(cache_dir, ec);
   save_feature_set(set, path);
   core::log_info("features of " + std::to_string(set.size()) + " images cached in " + path);
