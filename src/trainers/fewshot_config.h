@@ -9,6 +9,7 @@
 #include "core/config_visit.h"
 #include "core/run_options.h"
 #include "data/data_options.h"
+#include "trainers/fewshot_finetune_options.h"
 
 namespace facerep::trainers {
 
@@ -24,6 +25,7 @@ struct FewshotConfig {
   std::vector<int> seeds{0, 1, 2};
   int knn_k = 20;
   double knn_temperature = 0.07;
+  FinetuneOptions finetune;
   int batch_size = 64;
   std::string out;               // output folder ("" = <run.root>/<run.name>)
   std::string source_file;       // set when loaded: relative paths resolve against its folder
@@ -41,10 +43,12 @@ struct FewshotConfig {
     for (const auto& t : tasks)
       v.require(t == "identity" || t == "attributes" || t == "aus" || t == "landmarks" || t == "values", "tasks",
                 "unknown task '" + t + "' (identity, attributes, aus, landmarks, values)");
-    v("protocols", protocols, "linear (probe), knn (cosine), centroid (identity only)").non_empty();
+    v("protocols", protocols,
+      "linear (probe), knn (cosine), centroid (identity only), finetune (trains the encoder per cell; see finetune)")
+        .non_empty();
     for (const auto& p : protocols)
-      v.require(p == "linear" || p == "knn" || p == "centroid", "protocols",
-                "unknown protocol '" + p + "' (linear, knn, centroid)");
+      v.require(p == "linear" || p == "knn" || p == "centroid" || p == "finetune", "protocols",
+                "unknown protocol '" + p + "' (linear, knn, centroid, finetune)");
     v("shots", shots, "training images per identity (one sweep axis; empty with fractions)");
     for (double k : shots) v.require(k >= 1 && k == static_cast<int>(k), "shots", "must be whole numbers >= 1");
     v("fractions", fractions, "fractions of the training pool (the other regime; empty with shots)");
@@ -53,6 +57,9 @@ struct FewshotConfig {
     v("seeds", seeds, "one subset (and validation split) per seed; mean, std and 95% CI over them").non_empty();
     v("knn_k", knn_k, "neighbours of the knn protocol").min(1);
     v("knn_temperature", knn_temperature, "knn weights exp(cosine / temperature)").greater(0.0);
+    v.section("finetune", finetune,
+              "the finetune protocol: the encoder and a new head trained on each cell's training images "
+              "(encoders with parameters and without pca)");
     v("batch_size", batch_size, "images per forward pass when extracting features").min(1);
     v("out", out, "output folder (empty = <run.root>/<run.name>); rerunning continues it");
   }

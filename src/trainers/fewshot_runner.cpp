@@ -19,6 +19,7 @@
 #include "eval/fewshot/tables.h"
 #include "runtime/run_setup.h"
 #include "trainers/fewshot_encoders.h"
+#include "trainers/fewshot_finetune.h"
 
 namespace facerep::trainers {
 namespace {
@@ -35,6 +36,13 @@ std::string shared_config_text(const FewshotConfig& c) {
   e << YAML::Flow << core::write_options(c.data);
   return "v" + std::to_string(kCellCodeVersion) + "|" + std::string(e.c_str()) + "|test_fraction=" + std::to_string(c.test_fraction) + "|split_seed=" +
          std::to_string(c.run.seed) + "|knn=" + std::to_string(c.knn_k) + "," + std::to_string(c.knn_temperature);
+}
+
+// What decides a finetune cell's numbers beyond the shared text: the training options.
+std::string finetune_text(const FewshotConfig& c) {
+  YAML::Emitter e;
+  e << YAML::Flow << core::write_options(c.finetune);
+  return std::string("|finetune=") + e.c_str();
 }
 
 struct EncoderFeatures {
@@ -55,6 +63,11 @@ FewshotRunResult run_fewshot(const FewshotConfig& config, const FewshotRunOption
   // Every encoder loaded and embedded before the first cell: bad input stops the sweep here.
   std::vector<std::shared_ptr<FewshotEncoder>> encoders;
   std::map<std::string, EncoderFeatures> features;
+  // Fine-tuning trains an encoder itself, so its model and dataset are kept (otherwise dropped
+  // once embedded). Not for PCA baselines (the projection fitted on the initial features would not
+  // follow the training) nor for encoders without parameters (raw pixels): those cells are skipped.
+  const bool finetuning = std::count(config.protocols.begin(), config.protocols.end(), "finetune") > 0;
+  std::map<std::string, std::unique_ptr<FinetuneProtocol>> finetuners;
   for (const auto& spec : config.encoders) {
     auto encoder = encoder_registry().build(spec);
     if (features.count(encoder->name()))
@@ -72,6 +85,9 @@ FewshotRunResult run_fewshot(const FewshotConfig& config, const FewshotRunOption
     const std::string key = fsh::config_hash(loaded.fingerprint + "|" + shared);
     f.set = fsh::cached_features((fs::path(result.out_dir) / "features").string(), key, *loaded.model, *dataset,
                                  config.batch_size, rs.device);
+    if (finetuning && encoder->pca() == 0 && can_finetune(*loaded.model))
+      finetuners[encoder->name()] =
+          std::make_unique<FinetuneProtocol>(loaded.model, dataset, rs.device, config.finetune, config.batch_size);
     encoders.push_back(encoder);
   }
   const fsh::FeatureSet& first = features.begin()->second.set;
@@ -106,19 +122,24 @@ FewshotRunResult run_fewshot(const FewshotConfig& config, const FewshotRunOption
   std::vector<fsh::CellKey> cells;
   for (const auto& cell : fsh::expand_grid(grid)) {
     const bool wanted = options.encoder.empty() || cell.checkpoint == options.encoder;
-    // `centroid` needs classes: only the identity task is crossed with it.
-    if (wanted && !(cell.protocol == "centroid" && cell.task != "identity")) cells.push_back(cell);
+    // `centroid` needs classes: only the identity task is crossed with it. `finetune` needs an
+    // encoder it can train.
+    const bool impossible = (cell.protocol == "centroid" && cell.task != "identity") ||
+                            (cell.protocol == "finetune" && !finetuners.count(cell.checkpoint));
+    if (wanted && !impossible) cells.push_back(cell);
   }
   if (cells.empty())
     throw core::ConfigError("few-shot: no cell to run" +
                             (options.encoder.empty() ? std::string() : " for encoder '" + options.encoder + "'") +
-                            " (the centroid protocol only runs the identity task)");
+                            " (the centroid protocol only runs the identity task; finetune only encoders with "
+                            "parameters and no pca)");
 
   fsh::ResultsLog log((fs::path(result.out_dir) / "results.jsonl").string());
   if (log.torn_lines() > 0) core::log_warn("results.jsonl: dropped a half-written last line; that cell runs again");
   fsh::SweepCallbacks cb;
   cb.config_hash = [&](const fsh::CellKey& k) {
-    return fsh::config_hash(features.at(k.checkpoint).fingerprint + "|" + shared + "|" + k.id());
+    return fsh::config_hash(features.at(k.checkpoint).fingerprint + "|" + shared + "|" + k.id() +
+                            (k.protocol == "finetune" ? finetune_text(config) : ""));
   };
   cb.run = [&](const fsh::CellKey& k, fsh::CellRecord& record) {
     fsh::CellOptions o;
@@ -129,7 +150,8 @@ FewshotRunResult run_fewshot(const FewshotConfig& config, const FewshotRunOption
     o.seed = static_cast<uint64_t>(k.seed);
     o.knn_k = config.knn_k;
     o.knn_temperature = config.knn_temperature;
-    const fsh::CellResult r = fsh::run_cell(o, features.at(k.checkpoint).set, split);
+    fsh::CellProtocol* protocol = k.protocol == "finetune" ? finetuners.at(k.checkpoint).get() : nullptr;
+    const fsh::CellResult r = fsh::run_cell(o, features.at(k.checkpoint).set, split, protocol);
     record.primary = r.primary;
     record.metrics = r.metrics;
     record.metrics["train_images"] = static_cast<double>(r.train_rows);
