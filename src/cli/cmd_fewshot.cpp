@@ -17,7 +17,7 @@ int cmd_fewshot(int argc, char** argv) {
   options.add_options()("encoder", "encoder name (default: every encoder)", cxxopts::value<std::string>())(
       "task", "identity | attributes | aus | landmarks | values | parsing | verification (default: the config's first)",
       cxxopts::value<std::string>())(
-      "protocol", "linear | knn | centroid (default: the config's first)", cxxopts::value<std::string>())(
+      "protocol", "linear | knn | centroid | finetune (default: the config's first)", cxxopts::value<std::string>())(
       "amount", "shots per identity or fraction (default: the config's first)", cxxopts::value<double>())(
       "seed", "seed (default: the config's first)", cxxopts::value<int>());
   auto args = parse_args(options, argc, argv);

@@ -1,5 +1,7 @@
 #include "eval/embed.h"
 
+#include <numeric>
+
 #include <torch/torch.h>
 
 #include "core/error.h"
@@ -14,13 +16,17 @@ at::Tensor embed_images(models::Backbone& model, const at::Tensor& images, bool 
   return torch::nn::functional::normalize(e.to(torch::kFloat), torch::nn::functional::NormalizeFuncOptions().dim(1));
 }
 
-void for_each_batch(const data::Dataset& dataset, int64_t batch_size,
+void for_each_batch(const data::Dataset& dataset, const std::vector<int64_t>& rows, int64_t batch_size,
                     const std::function<void(const data::Batch&)>& fn) {
   if (batch_size < 1) throw core::ConfigError("embedding batch size must be >= 1, got " + std::to_string(batch_size));
-  const int64_t n = dataset.size();
+  const auto n = static_cast<int64_t>(rows.size());
   for (int64_t start = 0; start < n; start += batch_size) {
     std::vector<std::vector<data::Sample>> samples;
-    for (int64_t i = start; i < std::min(n, start + batch_size); ++i) {
+    for (int64_t j = start; j < std::min(n, start + batch_size); ++j) {
+      const int64_t i = rows[static_cast<size_t>(j)];
+      if (i < 0 || i >= dataset.size())
+        throw core::RuntimeError("sample " + std::to_string(i) + " asked of a dataset of " +
+                                 std::to_string(dataset.size()));
       std::optional<std::vector<data::Sample>> s = dataset.get(i, 0);
       if (!s || s->empty())
         throw core::RuntimeError("evaluation needs every sample, but sample " + std::to_string(i) +
@@ -30,6 +36,13 @@ void for_each_batch(const data::Dataset& dataset, int64_t batch_size,
     }
     fn(data::collate(samples));
   }
+}
+
+void for_each_batch(const data::Dataset& dataset, int64_t batch_size,
+                    const std::function<void(const data::Batch&)>& fn) {
+  std::vector<int64_t> rows(static_cast<size_t>(dataset.size()));
+  std::iota(rows.begin(), rows.end(), int64_t{0});
+  for_each_batch(dataset, rows, batch_size, fn);
 }
 
 Embedded embed_all(models::Backbone& model, const data::Dataset& dataset, int64_t batch_size, bool flip_tta,

@@ -44,6 +44,9 @@ Embedded embed_all(models::Backbone& model, const data::Dataset& dataset, int64_
 // Calls `fn` with every sample of `dataset` (epoch 0, first view), collated in batches of
 // `batch_size`, in dataset order. A sample the dataset skips is a core::RuntimeError.
 void for_each_batch(const data::Dataset& dataset, int64_t batch_size, const std::function<void(const data::Batch&)>& fn);
+// The same over the samples `rows` of `dataset`, in that order (e.g. one few-shot cell's images).
+void for_each_batch(const data::Dataset& dataset, const std::vector<int64_t>& rows, int64_t batch_size,
+                    const std::function<void(const data::Batch&)>& fn);
 
 // Just the embeddings [N, D].
 at::Tensor embed(models::Backbone& model, data::Dataset& dataset, int64_t batch_size, bool flip_tta,

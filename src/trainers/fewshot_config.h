@@ -9,6 +9,7 @@
 #include "core/config_visit.h"
 #include "core/run_options.h"
 #include "data/data_options.h"
+#include "trainers/fewshot_finetune_options.h"
 
 namespace facerep::trainers {
 
@@ -26,6 +27,7 @@ struct FewshotConfig {
   double knn_temperature = 0.07;
   int verification_pairs = 3000;
   int parsing_size = 32;
+  FinetuneOptions finetune;
   int batch_size = 64;
   std::string out;               // output folder ("" = <run.root>/<run.name>)
   std::string source_file;       // set when loaded: relative paths resolve against its folder
@@ -51,11 +53,12 @@ struct FewshotConfig {
                 "unknown task '" + t + "' (identity, attributes, aus, landmarks, values, parsing, verification)");
     v("protocols", protocols,
       "linear (probe), knn (cosine), centroid (identity: nearest class mean; verification: the features unfitted); "
-      "cells a protocol cannot run are skipped (knn x parsing, knn x verification, centroid x other tasks)")
+      "finetune (trains the encoder per cell; see finetune); cells a protocol cannot run are skipped (knn x parsing, "
+      "knn x verification, centroid x other tasks, finetune x encoders without parameters or with pca)")
         .non_empty();
     for (const auto& p : protocols)
-      v.require(p == "linear" || p == "knn" || p == "centroid", "protocols",
-                "unknown protocol '" + p + "' (linear, knn, centroid)");
+      v.require(p == "linear" || p == "knn" || p == "centroid" || p == "finetune", "protocols",
+                "unknown protocol '" + p + "' (linear, knn, centroid, finetune)");
     v("shots", shots, "training images per identity (one sweep axis; empty with fractions)");
     for (double k : shots) v.require(k >= 1 && k == static_cast<int>(k), "shots", "must be whole numbers >= 1");
     v("fractions", fractions, "fractions of the training pool (the other regime; empty with shots)");
@@ -71,6 +74,9 @@ struct FewshotConfig {
     v("parsing_size", parsing_size,
       "parsing: side of the region maps every encoder is scored at (nearest neighbour from its input size)")
         .min(1);
+    v.section("finetune", finetune,
+              "the finetune protocol: the encoder and a new head trained on each cell's training images "
+              "(encoders with parameters and without pca)");
     v("batch_size", batch_size, "images per forward pass when extracting features").min(1);
     v("out", out, "output folder (empty = <run.root>/<run.name>); rerunning continues it");
   }

@@ -20,6 +20,7 @@
 #include "eval/fewshot/verification.h"
 #include "runtime/run_setup.h"
 #include "trainers/fewshot_encoders.h"
+#include "trainers/fewshot_finetune.h"
 
 namespace facerep::trainers {
 namespace {
@@ -48,6 +49,13 @@ std::string task_config_text(const FewshotConfig& c, const std::string& task) {
 
 bool asks(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+// What decides a finetune cell's numbers beyond the shared text: the training options.
+std::string finetune_text(const FewshotConfig& c) {
+  YAML::Emitter e;
+  e << YAML::Flow << core::write_options(c.finetune);
+  return std::string("|finetune=") + e.c_str();
 }
 
 struct EncoderFeatures {
@@ -83,6 +91,11 @@ FewshotRunResult run_fewshot(const FewshotConfig& config, const FewshotRunOption
   // Every encoder loaded and embedded before the first cell: bad input stops the sweep here.
   std::vector<std::shared_ptr<FewshotEncoder>> encoders;
   std::map<std::string, EncoderFeatures> features;
+  // Fine-tuning trains an encoder itself, so its model and dataset are kept (otherwise dropped
+  // once embedded). Not for PCA baselines (the projection fitted on the initial features would not
+  // follow the training) nor for encoders without parameters (raw pixels): those cells are skipped.
+  const bool finetuning = asks(config.protocols, "finetune");
+  std::map<std::string, std::unique_ptr<FinetuneProtocol>> finetuners;
   for (const auto& spec : config.encoders) {
     auto encoder = encoder_registry().build(spec);
     if (features.count(encoder->name()))
@@ -109,6 +122,9 @@ FewshotRunResult run_fewshot(const FewshotConfig& config, const FewshotRunOption
                               "task parsing: encoder " + encoder->name() +
                                   "'s model offers no feature maps (models::Backbone::feature_map); remove parsing "
                                   "or the encoder");
+    if (finetuning && encoder->pca() == 0 && can_finetune(*loaded.model))
+      finetuners[encoder->name()] =
+          std::make_unique<FinetuneProtocol>(loaded.model, dataset, rs.device, config.finetune, config.batch_size);
     encoders.push_back(encoder);
   }
   const fsh::FeatureSet& first = features.begin()->second.set;
@@ -158,20 +174,25 @@ FewshotRunResult run_fewshot(const FewshotConfig& config, const FewshotRunOption
   std::vector<fsh::CellKey> cells;
   for (const auto& cell : fsh::expand_grid(grid)) {
     const bool wanted = options.encoder.empty() || cell.checkpoint == options.encoder;
-    // Combinations a protocol cannot run (centroid x tasks without classes, knn x parsing, ...).
-    if (wanted && fsh::unsupported_combination(cell.task, cell.protocol).empty()) cells.push_back(cell);
+    // Combinations a protocol cannot run (centroid x tasks without classes, knn x parsing, ...);
+    // `finetune` also needs an encoder it can train.
+    const bool impossible = !fsh::unsupported_combination(cell.task, cell.protocol).empty() ||
+                            (cell.protocol == "finetune" && !finetuners.count(cell.checkpoint));
+    if (wanted && !impossible) cells.push_back(cell);
   }
   if (cells.empty())
     throw core::ConfigError("few-shot: no cell to run" +
                             (options.encoder.empty() ? std::string() : " for encoder '" + options.encoder + "'") +
-                            " (centroid runs identity and verification only, knn neither parsing nor verification)");
+                            " (centroid runs identity and verification only, knn neither parsing nor verification, "
+                            "finetune only encoders with parameters and no pca)");
 
   fsh::ResultsLog log((fs::path(result.out_dir) / "results.jsonl").string());
   if (log.torn_lines() > 0) core::log_warn("results.jsonl: dropped a half-written last line; that cell runs again");
   fsh::SweepCallbacks cb;
   cb.config_hash = [&](const fsh::CellKey& k) {
     return fsh::config_hash(features.at(k.checkpoint).fingerprint + "|" + shared + "|" + k.id() +
-                            task_config_text(config, k.task));
+                            task_config_text(config, k.task) +
+                            (k.protocol == "finetune" ? finetune_text(config) : ""));
   };
   cb.run = [&](const fsh::CellKey& k, fsh::CellRecord& record) {
     fsh::CellOptions o;
@@ -182,7 +203,8 @@ FewshotRunResult run_fewshot(const FewshotConfig& config, const FewshotRunOption
     o.seed = static_cast<uint64_t>(k.seed);
     o.knn_k = config.knn_k;
     o.knn_temperature = config.knn_temperature;
-    const fsh::CellResult r = fsh::run_cell(o, features.at(k.checkpoint).of(k.task), splits.of(k.task));
+    fsh::CellProtocol* protocol = k.protocol == "finetune" ? finetuners.at(k.checkpoint).get() : nullptr;
+    const fsh::CellResult r = fsh::run_cell(o, features.at(k.checkpoint).of(k.task), splits.of(k.task), protocol);
     record.primary = r.primary;
     record.metrics = r.metrics;
     record.metrics["train_images"] = static_cast<double>(r.train_rows);

@@ -125,6 +125,13 @@ class Constant : public Schedule {
 
 }  // namespace
 
+std::shared_ptr<Schedule> cosine_schedule(const ScheduleContext& ctx, int64_t warmup_steps, double min_lr) {
+  CosineOptions o;
+  o.warmup.warmup_steps = warmup_steps;
+  o.min_lr = min_lr;
+  return std::make_shared<Cosine>(ctx, o);
+}
+
 void register_schedules() {
   auto& r = schedule_registry();
   r.add<CosineOptions>("cosine", "linear warmup, then cosine decay to min_lr",

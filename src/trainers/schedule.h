@@ -53,4 +53,8 @@ ScheduleRegistry& schedule_registry();
 // cosine, step, poly, constant.
 void register_schedules();
 
+// The `cosine` schedule built in code rather than from a config (e.g. the few-shot fine-tuning of
+// every cell): linear warmup from 0 over `warmup_steps`, then cosine decay to `min_lr`.
+std::shared_ptr<Schedule> cosine_schedule(const ScheduleContext& ctx, int64_t warmup_steps, double min_lr = 0.0);
+
 }  // namespace facerep::trainers

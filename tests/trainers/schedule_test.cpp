@@ -31,6 +31,13 @@ TEST(Schedule, CosineWithWarmup) {
   EXPECT_NEAR(s->lr(500), 0.001, 1e-12);  // past the end it stays at min_lr
 }
 
+TEST(Schedule, CosineBuiltInCodeMatchesTheConfiguredOne) {
+  const auto coded = cosine_schedule(ScheduleContext{0.1, 110, 10}, 10, 0.001);
+  const auto configured = make("{type: cosine, warmup_steps: 10, min_lr: 0.001}", 0.1, 110);
+  for (int64_t step : {0, 5, 10, 35, 60, 110}) EXPECT_DOUBLE_EQ(coded->lr(step), configured->lr(step)) << step;
+  EXPECT_DOUBLE_EQ(coded->lr(5), 0.05);
+}
+
 TEST(Schedule, WarmupInEpochs) {
   auto s = make("{type: cosine, warmup_epochs: 0.5}", 1.0, 100, 8);  // 4 warmup steps
   EXPECT_DOUBLE_EQ(s->lr(0), 0.0);

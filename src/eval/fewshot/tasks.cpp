@@ -46,6 +46,8 @@ std::string unsupported_combination(const std::string& task, const std::string& 
     return "knn predicts training identities, which verification's test identities never are";
   if (protocol == "knn" && task == "parsing")
     return "knn on parsing would compare every test location with every training location";
+  if (protocol == "finetune" && task == "parsing")
+    return "finetune trains pooled-embedding heads; a dense head is fitted on frozen feature maps (linear)";
   return "";
 }
 
