@@ -11,32 +11,43 @@
 #include "core/config_visit.h"
 #include "core/error.h"
 #include "core/version.h"
+#include "dist/dist_env.h"
 #include "runtime/allocator.h"
 
 namespace facerep::cli {
 
 namespace {
+// Under a multi-process launcher (torchrun, srun, mpirun with more than one process), commands
+// that cannot share the work would run N times side by side, writing the same files: refused.
+enum class Launch {
+  kSingle,    // one process only
+  kMulti,     // joins the job (data-parallel)
+  kAnywhere,  // harmless copies (versions, config checks)
+};
+
 struct Command {
   const char* name;
   const char* second;  // second word for two-word commands (`bench data`), else nullptr
   int (*run)(int, char**);
   const char* summary;
+  Launch launch = Launch::kSingle;
 };
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
-      {"train", nullptr, cmd_train, "train a model from a config, or resume a run"},
+      {"train", nullptr, cmd_train, "train a model from a config, or resume a run", Launch::kMulti},
       {"eval", nullptr, cmd_eval, "evaluate a checkpoint with the config's evaluations"},
       {"fewshot", nullptr, cmd_fewshot, "one few-shot cell of a sweep config"},
       {"sweep", nullptr, cmd_sweep, "few-shot transfer sweep: encoders x tasks x protocols x shots x seeds"},
       {"data", nullptr, cmd_data, "make, pack, check and look at datasets"},
-      {"config", nullptr, cmd_config, "show the resolved config, validate files, print the reference"},
+      {"config", nullptr, cmd_config, "show the resolved config, validate files, print the reference",
+       Launch::kAnywhere},
       {"export", nullptr, cmd_export, "export a checkpoint's model"},
       {"embed", nullptr, cmd_embed, "write the embeddings of images to a CSV file"},
       {"viz", nullptr, cmd_viz, "visualise a model (e.g. MAE reconstructions)"},
       {"bench", "data", cmd_bench_data, "measure data-loading throughput"},
-      {"bench", "train", cmd_bench_train, "measure training-step time"},
-      {"info", nullptr, cmd_info, "versions, devices, threads, BLAS and allocator"},
+      {"bench", "train", cmd_bench_train, "measure training-step time (also of a multi-process job)", Launch::kMulti},
+      {"info", nullptr, cmd_info, "versions, devices, threads, BLAS and allocator", Launch::kAnywhere},
   };
   return table;
 }
@@ -63,6 +74,19 @@ std::vector<std::string> command_names() {
   return names;
 }
 
+int run_as_launched(const Command& c, int argc, char** argv) {
+  if (c.launch == Launch::kSingle) {
+    const dist::DistEnv env = dist::detect_dist_env();
+    if (env.distributed())
+      throw core::ConfigError("facerep " + std::string(c.name) + (c.second ? std::string(" ") + c.second : "") +
+                              " runs in one process, but " + env.launcher + " started this one as " +
+                              env.describe() + "; only `facerep train` and `facerep bench train` join a "
+                              "multi-process job");
+  }
+  register_all_components();
+  return c.run(argc, argv);
+}
+
 int dispatch(int argc, char** argv) {
   if (argc < 2) {
     std::cerr << usage();
@@ -86,10 +110,8 @@ int dispatch(int argc, char** argv) {
     if (!near.empty()) msg += " (did you mean " + near + "?)";
     throw core::ConfigError(msg + "; see facerep --help");
   }
-  if (!matches[0]->second) {
-    register_all_components();
-    return matches[0]->run(argc - 1, argv + 1);  // argv[0] becomes the command name
-  }
+  if (!matches[0]->second)
+    return run_as_launched(*matches[0], argc - 1, argv + 1);  // argv[0] becomes the command name
   // Two-word command: the second word picks the entry.
   std::string choices;
   for (const Command* c : matches) choices += (choices.empty() ? "" : ", ") + std::string(c->second);
@@ -100,10 +122,7 @@ int dispatch(int argc, char** argv) {
     return core::kExitOk;
   }
   for (const Command* c : matches) {
-    if (second == c->second) {
-      register_all_components();
-      return c->run(argc - 2, argv + 2);
-    }
+    if (second == c->second) return run_as_launched(*c, argc - 2, argv + 2);
   }
   throw core::ConfigError(first + ": " + (second.empty() ? "missing" : "unknown") + " subcommand" +
                           (second.empty() ? "" : " '" + second + "'") + " (one of: " + choices + ")");

@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "core/error.h"
+#include "dist/job.h"
 #include "trainers/trainer.h"
 
 namespace facerep::cli {
@@ -25,6 +26,37 @@ std::string num(double v) {
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%.6g", v);
   return buf;
+}
+void print_figures(const trainers::ExperimentConfig& config, const trainers::Trainer& trainer,
+                   const trainers::TrainResult& r, int64_t warmup, int world) {
+  std::vector<double> step_s, compute_s, data_s, comm_s, comm_fraction, ips;
+  for (size_t i = static_cast<size_t>(warmup); i < r.history.size(); ++i) {
+    const auto& h = r.history[i];
+    step_s.push_back(h.seconds);
+    compute_s.push_back(h.seconds - h.data_seconds);
+    data_s.push_back(h.data_seconds);
+    comm_s.push_back(h.comm_seconds);
+    comm_fraction.push_back(h.seconds > 0 ? h.comm_seconds / h.seconds : 0.0);
+    ips.push_back(static_cast<double>(h.images) / h.seconds);
+  }
+  struct rusage ru {};
+  getrusage(RUSAGE_SELF, &ru);
+  std::cout << "{\"config\": \"" << config.source_file << "\", \"model\": \"" << config.model.type
+            << "\", \"objective\": \"" << config.objective.type << "\", \"device\": \"" << trainer.device().str()
+            << "\", \"batch_size\": " << config.train.batch_size << ", \"processes\": " << world
+            << ", \"steps\": " << step_s.size() << ", \"warmup\": " << warmup
+            << ", \"images_per_s_median\": " << num(quantile(ips, 0.5))
+            << ", \"step_s_median\": " << num(quantile(step_s, 0.5))
+            << ", \"step_s_p90\": " << num(quantile(step_s, 0.9))
+            << ", \"compute_s_median\": " << num(quantile(compute_s, 0.5))
+            << ", \"data_wait_s_median\": " << num(quantile(data_s, 0.5))
+            << ", \"allreduce_wait_s_median\": " << num(quantile(comm_s, 0.5))
+            << ", \"allreduce_wait_fraction_median\": " << num(quantile(comm_fraction, 0.5))
+            << ", \"peak_rss_mb\": " << num(static_cast<double>(ru.ru_maxrss) / 1024.0)
+            // Peak device memory needs the CUDA allocator's statistics, which the CPU build of
+            // LibTorch does not ship; null until a CUDA build adds it through runtime/compat.h.
+            << ", \"peak_device_mb\": null"
+            << ", \"final_loss\": " << num(r.history.empty() ? 0.0 : r.history.back().scalars.at("loss")) << "}\n";
 }
 }  // namespace
 
@@ -46,34 +78,18 @@ int cmd_bench_train(int argc, char** argv) {
   config.train.log_every = std::max<int>(1, static_cast<int>(steps + warmup));
   config.eval.clear();  // steps only
 
-  trainers::TrainerSetup setup;
-  setup.progress = false;
-  trainers::Trainer trainer(config, std::move(setup));
-  const trainers::TrainResult r = trainer.run();
-  std::vector<double> step_s, compute_s, data_s, ips;
-  for (size_t i = static_cast<size_t>(warmup); i < r.history.size(); ++i) {
-    const auto& h = r.history[i];
-    step_s.push_back(h.seconds);
-    compute_s.push_back(h.seconds - h.data_seconds);
-    data_s.push_back(h.data_seconds);
-    ips.push_back(static_cast<double>(h.images) / h.seconds);
-  }
-  struct rusage ru {};
-  getrusage(RUSAGE_SELF, &ru);
-  std::cout << "{\"config\": \"" << config.source_file << "\", \"model\": \"" << config.model.type
-            << "\", \"objective\": \"" << config.objective.type << "\", \"device\": \"" << trainer.device().str()
-            << "\", \"batch_size\": " << config.train.batch_size << ", \"steps\": " << step_s.size()
-            << ", \"warmup\": " << warmup << ", \"images_per_s_median\": " << num(quantile(ips, 0.5))
-            << ", \"step_s_median\": " << num(quantile(step_s, 0.5))
-            << ", \"step_s_p90\": " << num(quantile(step_s, 0.9))
-            << ", \"compute_s_median\": " << num(quantile(compute_s, 0.5))
-            << ", \"data_wait_s_median\": " << num(quantile(data_s, 0.5))
-            << ", \"peak_rss_mb\": " << num(static_cast<double>(ru.ru_maxrss) / 1024.0)
-            // Peak device memory needs the CUDA allocator's statistics, which the CPU build of
-            // LibTorch does not ship; null until a CUDA build adds it through runtime/compat.h.
-            << ", \"peak_device_mb\": null"
-            << ", \"final_loss\": " << num(r.history.empty() ? 0.0 : r.history.back().scalars.at("loss")) << "}\n";
-  return core::kExitOk;
+  // Under a launcher (torchrun, srun, mpirun) every rank trains; rank 0 prints the figures, with
+  // the time each step waited for the gradient all-reduce after backward (the communication
+  // backward did not hide) as a fraction of the step.
+  dist::Job job(config.run);
+  return job.run([&] {
+    trainers::TrainerSetup setup;
+    setup.progress = false;
+    trainers::Trainer trainer(config, std::move(setup));
+    const trainers::TrainResult r = trainer.run();
+    if (job.is_main()) print_figures(config, trainer, r, warmup, job.world_size());
+    return core::kExitOk;
+  });
 }
 
 }  // namespace facerep::cli

@@ -19,6 +19,8 @@ struct LogState {
   std::ofstream file;
   std::string file_path;
   std::string status;  // the transient status line currently drawn
+  int rank = 0;
+  std::string rank_tag;  // "[rank N] " on ranks other than 0
 };
 
 LogState& state() {
@@ -74,6 +76,12 @@ LogLevel log_level() {
   return state().level;
 }
 
+void set_log_rank(int rank) {
+  std::lock_guard<std::mutex> lock(state().mutex);
+  state().rank = rank;
+  state().rank_tag = rank > 0 ? "[rank " + std::to_string(rank) + "] " : "";
+}
+
 void set_log_file(const std::string& path) {
   LogState& s = state();
   std::lock_guard<std::mutex> lock(s.mutex);
@@ -93,10 +101,11 @@ const std::string& log_file() { return state().file_path; }
 void log(LogLevel level, const std::string& message) {
   LogState& s = state();
   std::lock_guard<std::mutex> lock(s.mutex);
-  if (level >= s.level) {
+  const LogLevel console_level = s.rank > 0 ? std::max(s.level, LogLevel::kWarn) : s.level;
+  if (level >= console_level) {
     clear_status(s);
     std::ostream& out = console(s);
-    out << "[" << time_text("%H:%M:%S") << "] ";
+    out << "[" << time_text("%H:%M:%S") << "] " << s.rank_tag;
     if (level != LogLevel::kInfo) out << log_level_name(level) << " ";
     out << message << "\n";
     draw_status(s);
@@ -104,7 +113,7 @@ void log(LogLevel level, const std::string& message) {
   }
   const LogLevel file_level = std::min(s.level, LogLevel::kInfo);
   if (s.file.is_open() && level >= file_level) {
-    s.file << time_text("%Y-%m-%d %H:%M:%S") << " " << log_level_name(level) << " " << message
+    s.file << time_text("%Y-%m-%d %H:%M:%S") << " " << s.rank_tag << log_level_name(level) << " " << message
            << "\n";
     s.file.flush();  // a crash must not lose the lines that explain it
   }

@@ -19,6 +19,11 @@ void set_log_level(LogLevel level);
 void set_log_level(const std::string& name);
 LogLevel log_level();
 
+// This process's rank in a multi-process job. Ranks other than 0 prefix every line with
+// "[rank N] " and print only warnings and errors on the console (rank 0 speaks for the job);
+// their log file, when they have one, still records info.
+void set_log_rank(int rank);
+
 // Appends to `path` from now on (creating parent folders); "" closes the file.
 // Throws RuntimeError when the file cannot be opened.
 void set_log_file(const std::string& path);

@@ -1,5 +1,6 @@
 #pragma once
-// `run:` — what every job shares: name, output location, device, precision, threads, seed.
+// `run:` — what every job shares: name, output location, device, precision, threads, seed, and how
+// the processes of a multi-process job talk (docs/distributed.md).
 #include <string>
 
 #include "core/config_visit.h"
@@ -16,6 +17,9 @@ struct RunOptions {
   bool deterministic = false;
   bool channels_last = false;
   std::string log_level = "info";
+  std::string dist_backend = "auto";  // auto | gloo | nccl
+  double dist_timeout_s = 1800.0;
+  bool dist_rank_logs = false;
 
   template <class V> void visit(V& v) {
     v("name", name, "run name: the folder under run.root").non_empty();
@@ -34,6 +38,17 @@ struct RunOptions {
     v("channels_last", channels_last,
       "train convolutional models in channels-last memory format (NHWC): faster convolutions on CUDA "
       "tensor cores; on CPU measure with `facerep bench train` first");
+    v("dist_backend", dist_backend,
+      "multi-process communication (docs/distributed.md); auto = nccl when training on CUDA, gloo on "
+      "CPU; unused in a single-process run")
+        .one_of({"auto", "gloo", "nccl"});
+    v("dist_timeout_s", dist_timeout_s,
+      "seconds a process waits for its peers (a collective, the rendezvous, rank 0's checkpoint or "
+      "evaluation) before the job fails naming the lost rank; keep it above the longest evaluation")
+        .greater(0.0);
+    v("dist_rank_logs", dist_rank_logs,
+      "multi-process runs: ranks other than 0 also write logs/rank_<N>.txt in the run folder (rank 0 "
+      "writes log.txt; the others print only warnings and errors)");
   }
 };
 

@@ -36,4 +36,15 @@ c10::Device resolve_device(const std::string& spec) {
   return c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(index));
 }
 
+c10::Device resolve_device(const std::string& spec, int local_rank) {
+  const c10::Device device = resolve_device(spec);
+  if (!device.is_cuda() || local_rank == 0 || (spec != "auto" && spec != "cuda")) return device;
+  const int count = static_cast<int>(torch::cuda::device_count());
+  if (local_rank >= count)
+    device_error("'" + spec + "' on local rank " + std::to_string(local_rank) + " needs cuda:" +
+                 std::to_string(local_rank) + ", but only " + std::to_string(count) +
+                 " GPU(s) are visible: start at most one process per GPU on a node");
+  return c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(local_rank));
+}
+
 }  // namespace facerep::runtime

@@ -11,4 +11,8 @@ namespace facerep::runtime {
 // or the index is out of range.
 c10::Device resolve_device(const std::string& spec);
 
+// The same for one process of a multi-process job: "auto" and "cuda" take the GPU of this
+// process's index on its node (cuda:<local_rank>), one process per GPU; "cuda:N" stays N.
+c10::Device resolve_device(const std::string& spec, int local_rank);
+
 }  // namespace facerep::runtime

@@ -10,13 +10,24 @@
 
 namespace facerep::runtime {
 
-at::Generator make_cpu_generator(uint64_t seed, uint64_t stream) {
-  // SplitMix-style mixing keeps streams of neighbouring seeds unrelated.
+namespace {
+// SplitMix-style mixing keeps streams of neighbouring seeds unrelated.
+uint64_t mix_stream(uint64_t seed, uint64_t stream) {
   uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (stream + 1);
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  z ^= z >> 31;
-  return at::make_generator<at::CPUGeneratorImpl>(z);
+  return z ^ (z >> 31);
+}
+}  // namespace
+
+at::Generator make_cpu_generator(uint64_t seed, uint64_t stream) {
+  return at::make_generator<at::CPUGeneratorImpl>(mix_stream(seed, stream));
+}
+
+void seed_for_micro_batch(at::Generator& generator, uint64_t seed, int64_t step, int64_t index) {
+  const uint64_t z = mix_stream(mix_stream(seed, static_cast<uint64_t>(step)), static_cast<uint64_t>(index));
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  generator.set_current_seed(z);
 }
 
 at::Tensor generator_state(const at::Generator& generator) {

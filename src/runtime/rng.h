@@ -16,6 +16,12 @@ namespace facerep::runtime {
 // seed and a stream number so components draw independent sequences.
 at::Generator make_cpu_generator(uint64_t seed, uint64_t stream = 0);
 
+// Reseeds `generator` for micro-batch `index` of optimizer step `step`, the index counted over all
+// processes of the job (rank r's m-th micro-batch of A is r * A + m). The draws then depend on
+// (seed, step, index) alone: W processes draw for their micro-batches exactly what one process
+// draws for the same micro-batches of the global batch, and a resumed run needs no saved state.
+void seed_for_micro_batch(at::Generator& generator, uint64_t seed, int64_t step, int64_t index);
+
 // Generator state as a uint8 tensor (what Generator::get_state returns), and back.
 at::Tensor generator_state(const at::Generator& generator);
 void set_generator_state(at::Generator& generator, const at::Tensor& state);

@@ -44,13 +44,13 @@ void set_deterministic(bool on) {
   at::globalContext().setDeterministicAlgorithms(on, false);
 }
 
-RunSetup setup_run(const core::RunOptions& run) {
+RunSetup setup_run(const core::RunOptions& run, int local_rank) {
   core::set_log_level(run.log_level);
   RunSetup setup;
   setup.threads = setup_threads(run.threads);
   seed_everything(run.seed);
   set_deterministic(run.deterministic);
-  setup.device = resolve_device(run.device);
+  setup.device = resolve_device(run.device, local_rank);
   return setup;
 }
 

@@ -25,7 +25,8 @@ struct RunSetup {
   int threads = 0;
 };
 
-// All of the above from `run` (device resolved last so its error names run.device).
-RunSetup setup_run(const core::RunOptions& run);
+// All of the above from `run` (device resolved last so its error names run.device). `local_rank`:
+// this process's index on its node in a multi-process job (see resolve_device).
+RunSetup setup_run(const core::RunOptions& run, int local_rank = 0);
 
 }  // namespace facerep::runtime

@@ -13,7 +13,8 @@ class LoaderStream : public BatchStream {
     sctx.base_dir = config.base_dir;
     sctx.seed = config.run.seed;
     dataset_ = data::Dataset::build(config.data.train, sctx);
-    loader_ = std::make_unique<data::Loader>(dataset_, config.data.loader, config.train.batch_size,
+    // train.batch_size is the global batch: this rank loads its 1/world share of each.
+    loader_ = std::make_unique<data::Loader>(dataset_, config.data.loader, config.train.batch_size / world,
                                              config.run.seed, rank, world, pin);
     sampler_ = config.data.loader.sampler.type;
     views_ = config.data.train.views;

@@ -1,6 +1,6 @@
 #pragma once
 // The BatchStream of a real run: data.train (source + transforms) through the data layer's
-// threaded Loader, for this process's rank.
+// threaded Loader, for this process's rank: its train.batch_size / world share of every global batch.
 #include <memory>
 
 #include "trainers/batch_stream.h"

@@ -21,6 +21,7 @@ struct TrainOptions {
   int batch_size = 32;
   int grad_accum = 1;
   double grad_clip = 0.0;
+  double dist_bucket_mb = 25.0;
   int log_every = 10;
   int eval_every = 0;
   int checkpoint_every = 0;
@@ -32,9 +33,16 @@ struct TrainOptions {
   template <class V> void visit(V& v) {
     v("epochs", epochs, "passes over the training data (ignored when steps > 0)").min(1);
     v("steps", steps, "optimizer steps; 0 = derive from epochs").min(int64_t{0});
-    v("batch_size", batch_size, "samples per optimizer step (per process), before accumulation split").min(1).max(1 << 20);
-    v("grad_accum", grad_accum, "micro-batches accumulated per optimizer step").min(1);
+    v("batch_size", batch_size,
+      "samples per optimizer step over all processes (each of W processes loads batch_size / W)")
+        .min(1)
+        .max(1 << 20);
+    v("grad_accum", grad_accum, "micro-batches each process splits its share of a step into").min(1);
     v("grad_clip", grad_clip, "max global gradient norm; 0 = off").min(0.0);
+    v("dist_bucket_mb", dist_bucket_mb,
+      "multi-process runs: gradients are averaged in all-reduce buckets of about this many MiB, each "
+      "launched as soon as backward has filled it")
+        .greater(0.0);
     v("log_every", log_every, "log metrics every N steps").min(1);
     v("eval_every", eval_every, "run evaluators every N steps; 0 = at the end only").min(0);
     v("checkpoint_every", checkpoint_every, "checkpoint every N steps; 0 = at the end only").min(0);

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <sstream>
 
 #include <torch/torch.h>
@@ -11,6 +12,8 @@
 #include "core/error.h"
 #include "core/logging.h"
 #include "core/metrics.h"
+#include "dist/collectives.h"
+#include "dist/grad_reducer.h"
 #include "runtime/rng.h"
 #include "runtime/memory_format.h"
 #include "runtime/run_setup.h"
@@ -61,7 +64,9 @@ Trainer::Trainer(ExperimentConfig config, TrainerSetup setup)
 Trainer::~Trainer() = default;
 
 void Trainer::build() {
-  const runtime::RunSetup rs = runtime::setup_run(config_.run);
+  rank_ = dist::rank();
+  world_ = dist::world_size();
+  const runtime::RunSetup rs = runtime::setup_run(config_.run, dist::local_rank());
   device_ = rs.device;
   const runtime::Precision requested = runtime::parse_precision(config_.run.precision);
   precision_ = runtime::effective_precision(requested, device_);
@@ -71,17 +76,23 @@ void Trainer::build() {
                                                 " applies to CUDA only; CPU runs fp32)"
                                           : ""));
 
+  if (config_.train.batch_size % world_ != 0)
+    throw core::ConfigError(core::SourceLoc{}, "train.batch_size",
+                            std::to_string(config_.train.batch_size) +
+                                " (the global batch) does not split evenly over " + std::to_string(world_) +
+                                " processes (the launcher's world size): use a multiple of " + std::to_string(world_));
+  const int64_t rank_batch = config_.train.batch_size / world_;
   data_ = setup_.data ? std::move(setup_.data)
-                      : make_loader_stream(config_, setup_.rank, setup_.world,
+                      : make_loader_stream(config_, rank_, world_,
                                            device_.is_cuda() && config_.data.loader.pin_memory);
   core::log_info("data: " + data_->describe());
   if (data_->batches_per_epoch() < 1)
     throw core::ConfigError("train.batch_size: " + std::to_string(config_.train.batch_size) +
                             " leaves no complete batch in an epoch of " + data_->describe());
-  if (config_.train.grad_accum > config_.train.batch_size)
+  if (config_.train.grad_accum > rank_batch)
     throw core::ConfigError("train.grad_accum: " + std::to_string(config_.train.grad_accum) +
-                            " micro-batches cannot split a batch of " +
-                            std::to_string(config_.train.batch_size));
+                            " micro-batches cannot split a batch of " + std::to_string(rank_batch) +
+                            (world_ > 1 ? " (train.batch_size / " + std::to_string(world_) + " processes)" : ""));
   total_steps_ = config_.train.steps > 0 ? config_.train.steps
                                          : int64_t{config_.train.epochs} * data_->batches_per_epoch();
 
@@ -96,11 +107,18 @@ void Trainer::build() {
   objective_ = losses::objective_registry().build(config_.objective, octx);
   objective_->to(device_);
   check_needs();
+  if (world_ > 1) {
+    // Rank 0's initial weights everywhere (before EMA and optimizer copy them).
+    std::vector<at::Tensor> tensors;
+    for (const auto& [name, t] : runtime::module_state(*model_)) tensors.push_back(t);
+    for (const auto& [name, t] : runtime::module_state(*objective_)) tensors.push_back(t);
+    dist::broadcast_tensors(tensors, *dist::current(), "broadcast of rank 0's initial parameters and buffers");
+  }
 
   OptimizerInputs oin;
   oin.model = model_;
   oin.objective = objective_;
-  oin.global_batch = int64_t{config_.train.batch_size} * setup_.world;
+  oin.global_batch = config_.train.batch_size;
   optimizer_ = optimizer_registry().build(config_.optim, oin);
   ScheduleContext sctx;
   sctx.base_lr = optimizer_->base_lr();
@@ -111,6 +129,9 @@ void Trainer::build() {
   if (config_.train.ema.enabled) ema_ = std::make_unique<runtime::Ema>(*model_, config_.train.ema.decay);
   scaler_ = std::make_unique<runtime::LossScaler>(precision_ == runtime::Precision::kFp16);
   objective_generator_ = runtime::make_cpu_generator(config_.run.seed, /*stream=*/1);
+  if (world_ > 1)
+    reducer_ = std::make_unique<dist::GradReducer>(*dist::current(), optimizer_->parameters(),
+                                                   config_.train.dist_bucket_mb);
 
   int64_t n_params = 0;
   for (const auto& p : optimizer_->parameters()) n_params += p.numel();
@@ -118,7 +139,11 @@ void Trainer::build() {
                  optimizer_->type() + " (" + std::to_string(optimizer_->groups().size()) + " groups, " +
                  std::to_string(n_params) + " parameters), " + std::to_string(total_steps_) + " steps of " +
                  std::to_string(config_.train.batch_size) + " samples (" +
-                 std::to_string(data_->batches_per_epoch()) + " per epoch)");
+                 std::to_string(data_->batches_per_epoch()) + " per epoch)" +
+                 (world_ > 1 ? ", " + std::to_string(rank_batch) + " per process on each of " + std::to_string(world_) +
+                                   " (gradients averaged in " + std::to_string(reducer_->bucket_count()) +
+                                   " all-reduce buckets)"
+                             : ""));
 
   if (!setup_.run_dir.empty() || setup_.progress) hooks_.push_back(std::make_unique<LoggingHook>());
   hooks_.push_back(std::make_unique<EvalHook>());
@@ -184,10 +209,13 @@ bool Trainer::train_step(const data::Batch& host_batch, StepInfo& info) {
   const int64_t chunk = (n + accum - 1) / accum;
   std::map<std::string, double> scalars;
   bool finite = true;
-  for (int64_t start = 0; start < n; start += chunk) {
+  int64_t micro_index = 0;
+  for (int64_t start = 0; start < n; start += chunk, ++micro_index) {
     const int64_t len = std::min(chunk, n - start);
     const data::Batch micro = accum > 1 ? slice_batch(batch, start, len) : batch;
     const double weight = static_cast<double>(len) / static_cast<double>(n);
+    runtime::seed_for_micro_batch(objective_generator_, config_.run.seed, progress_.step,
+                                  int64_t{rank_} * accum + micro_index);
     losses::LossOutput out;
     {
       runtime::AutocastGuard autocast(precision_);
@@ -203,12 +231,27 @@ bool Trainer::train_step(const data::Batch& host_batch, StepInfo& info) {
             " (batch: " + first_paths(micro, 8) + "); last good checkpoint: " +
             (last_checkpoint_.empty() ? "none" : last_checkpoint_) +
             " (set train.skip_nonfinite: true to skip such batches)");
-      break;
+      // One process stops here. With peers, backward still runs so that every rank issues the
+      // same collectives (an all-gather's backward, the gradient buckets); the vote below
+      // discards the step everywhere.
+      if (!reducer_) break;
     }
+    if (reducer_) reducer_->prepare(start + len >= n, !finite);
     scaler_->scale(out.total * weight).backward();
+    if (!finite) continue;
     scalars["loss"] += total * weight;
     for (const auto& [name, t] : out.terms) scalars[name] += t.item<double>() * weight;
     for (const auto& [name, v] : out.metrics) scalars[name] += v * weight;
+  }
+  if (reducer_) {
+    const bool peer_skipped = reducer_->finish();
+    info.comm_seconds = reducer_->last_wait_seconds();
+    if (peer_skipped && finite) {
+      finite = false;
+      scalars["loss"] = std::numeric_limits<double>::quiet_NaN();
+      core::log_warn("step " + std::to_string(progress_.step + 1) +
+                     ": another rank had a non-finite loss; every rank skips this step");
+    }
   }
   if (!finite) {
     optimizer_->zero_grad();
@@ -245,7 +288,7 @@ bool Trainer::train_step(const data::Batch& host_batch, StepInfo& info) {
 
   info.step = progress_.step;
   info.epoch = progress_.epoch;
-  info.images = n;
+  info.images = n * world_;  // samples of the whole job
   info.lr = lr;
   info.scalars = std::move(scalars);
   return true;
@@ -277,6 +320,20 @@ TrainResult Trainer::run() {
 Evaluation Trainer::evaluate() {
   Evaluation evaluation;
   if (evaluators_.empty()) return evaluation;
+  if (is_main()) {
+    const dist::AloneScope alone;  // an evaluator's collective would wait for ranks that are not evaluating
+    evaluation = evaluate_here();
+  }
+  // The other ranks wait here for rank 0's evaluation (run.dist_timeout_s bounds it) and learn
+  // whether it set a new best, so every rank's hooks take the same collective steps.
+  if (world_ > 1)
+    evaluation.new_best = dist::broadcast_flag(evaluation.new_best, 0, "wait for rank 0's evaluation");
+  for (auto& h : hooks_) h->on_evaluation(*this, evaluation);
+  return evaluation;
+}
+
+Evaluation Trainer::evaluate_here() {
+  Evaluation evaluation;
   std::vector<eval::EvalResult>& results = evaluation.results;
   model_->eval();
   objective_->eval();
@@ -314,12 +371,12 @@ Evaluation Trainer::evaluate() {
   resume_training();
   evaluation.new_best = record_evaluations(results);
   log_evaluations(*this, results);
-  for (auto& h : hooks_) h->on_evaluation(*this, evaluation);
   return evaluation;
 }
 
 core::MetricsWriter* Trainer::metrics() {
-  if (!metrics_ && !setup_.run_dir.empty()) metrics_ = std::make_unique<core::MetricsWriter>(setup_.run_dir);
+  if (!metrics_ && !setup_.run_dir.empty() && is_main())
+    metrics_ = std::make_unique<core::MetricsWriter>(setup_.run_dir);
   return metrics_.get();
 }
 
@@ -356,20 +413,35 @@ TrainingState Trainer::training_state() const {
   s.optimizer = optimizer_->state();
   s.progress = progress_;
   s.data = data_->position();
+  s.data_samples = s.data.batch * config_.train.batch_size;
   s.loss_scale = scaler_->current_scale();
   s.scaler_growth = scaler_->growth_tracker();
   s.best = best_;
   s.rng_cpu = runtime::default_cpu_generator_state();
   if (device_.is_cuda()) s.rng_cuda = runtime::default_cuda_generator_state();
-  s.rng_objective = runtime::generator_state(objective_generator_);
   return s;
 }
 
 void Trainer::save_checkpoint(const std::string& path) {
-  runtime::Checkpoint c;
-  training_state().save(c);
-  runtime::save_checkpoint(c, path);
+  if (is_main()) {
+    runtime::Checkpoint c;
+    training_state().save(c);
+    runtime::save_checkpoint(c, path);
+  }
   last_checkpoint_ = path;
+}
+
+StreamPosition Trainer::resume_position(const TrainingState& s) const {
+  StreamPosition pos = s.data;
+  if (s.data_samples < 0) return pos;  // an older file: its batch index counts global batches too
+  const int64_t global = config_.train.batch_size;
+  pos.batch = std::min(s.data_samples / global, data_->batches_per_epoch());
+  if (s.data_samples % global != 0)
+    core::log_warn(setup_.resume + ": the checkpoint stopped after " + std::to_string(s.data_samples) +
+                   " samples of epoch " + std::to_string(s.data.epoch) + ", not a multiple of train.batch_size " +
+                   std::to_string(global) + "; continuing at sample " + std::to_string(pos.batch * global) +
+                   " (some samples are seen twice)");
+  return pos;
 }
 
 void Trainer::restore(const TrainingState& s) {
@@ -396,10 +468,9 @@ void Trainer::restore(const TrainingState& s) {
   best_ = s.best;
   last_checkpoint_ = path;
   scaler_->set_state(s.loss_scale, s.scaler_growth);
-  data_->seek(s.data);
+  data_->seek(resume_position(s));
   if (s.rng_cpu.defined()) runtime::set_default_cpu_generator_state(s.rng_cpu);
   if (s.rng_cuda.defined() && device_.is_cuda()) runtime::set_default_cuda_generator_state(s.rng_cuda);
-  if (s.rng_objective.defined()) runtime::set_generator_state(objective_generator_, s.rng_objective);
   const std::string now_yaml = experiment_to_yaml(config_);
   if (now_yaml != s.config_yaml) {
     const std::string diff = first_difference(s.config_yaml, now_yaml);

@@ -3,10 +3,18 @@
 // registries (model, objective, optimizer, schedule, evaluators): it never branches on which
 // model or objective it holds. Logging, evaluation and checkpoints are hooks on it.
 //
-// Gradient accumulation: each loader batch (train.batch_size samples) is split into
-// train.grad_accum micro-batches whose losses are weighted by their share of the batch, so one
-// optimizer step sees the gradient of the whole batch while holding the activations of one
-// micro-batch only. train.batch_size therefore always means "samples per optimizer step".
+// Gradient accumulation: each loader batch is split into train.grad_accum micro-batches whose
+// losses are weighted by their share of the batch, so one optimizer step sees the gradient of the
+// whole batch while holding the activations of one micro-batch only.
+//
+// Data parallelism (a job of W processes, dist/job.h): train.batch_size is the global batch, the
+// samples of one optimizer step over all processes; each rank loads its contiguous 1/W of every
+// global batch (data/samplers/sampler.h), parameters and buffers start from rank 0's, and the
+// gradients are averaged by a dist::GradReducer during the last micro-batch's backward. The
+// objective's randomness per micro-batch depends on (seed, step, micro-batch index over all
+// ranks), so W processes with grad_accum A compute what one process with grad_accum W·A
+// computes (up to float summation order). Rank 0 alone evaluates, writes metrics and
+// checkpoints; the others wait for it at a collective. docs/distributed.md has the details.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -32,6 +40,9 @@
 namespace facerep::core {
 class MetricsWriter;
 }
+namespace facerep::dist {
+class GradReducer;
+}
 
 namespace facerep::trainers {
 
@@ -44,8 +55,6 @@ struct TrainerSetup {
   int64_t stop_after = 0;     // stop after this many steps in all (with a checkpoint), as if
                               // interrupted; 0 = run to the end
   std::unique_ptr<BatchStream> data;  // replaces the loader built from config.data (tests)
-  int rank = 0;
-  int world = 1;
   bool progress = true;       // draw the progress line
   bool allow_config_change = false;  // resume even when the config differs from the checkpoint's
 };
@@ -58,6 +67,8 @@ struct StepInfo {
   double lr = 0.0;
   double seconds = 0.0;                  // wall time of the step, data wait included
   double data_seconds = 0.0;             // of which waiting for the batch
+  double comm_seconds = 0.0;             // of which waiting for the gradient all-reduce after backward
+                                         // (the communication backward did not hide; 0 in one process)
   std::map<std::string, double> scalars; // "loss", every term, objective metrics
 };
 
@@ -104,6 +115,10 @@ class Trainer {
   int64_t total_steps() const { return total_steps_; }
   int64_t steps_per_epoch() const { return data_->batches_per_epoch(); }
   const c10::Device& device() const { return device_; }
+  // This process in the job (dist/collectives.h): rank 0 evaluates, logs and checkpoints.
+  int rank() const { return rank_; }
+  int world_size() const { return world_; }
+  bool is_main() const { return rank_ == 0; }
   models::Backbone& model() { return *model_; }
   // Runs every evaluator (with EMA weights when enabled), offers the first validation
   // evaluation's primary metric to best() (test evaluations never select),
@@ -111,12 +126,13 @@ class Trainer {
   Evaluation evaluate();
   // Everything needed to continue from here.
   TrainingState training_state() const;
-  // Writes training_state() to `path` (atomically); it becomes last_checkpoint().
+  // Writes training_state() to `path` (atomically); it becomes last_checkpoint(). Rank 0 writes;
+  // other ranks only note the path.
   void save_checkpoint(const std::string& path);
   // Appends a hook (they run in order: logging, evaluation, checkpoints by default).
   void add_hook(std::unique_ptr<TrainerHook> hook);
   // metrics.jsonl + the TensorBoard event file of the run (one for the whole run, shared by the
-  // hooks); null when the run writes nothing (setup().run_dir empty).
+  // hooks); null when the run writes nothing (setup().run_dir empty) and on ranks other than 0.
   core::MetricsWriter* metrics();
 
  private:
@@ -125,6 +141,12 @@ class Trainer {
   // Offers the first validation result's primary metric to best_; true when it set a new best.
   bool record_evaluations(const std::vector<eval::EvalResult>& results);
   void check_needs() const;
+  // Runs the evaluators in this process (rank 0) and records the results.
+  Evaluation evaluate_here();
+  // Where the loader continues after restoring `state`: its global sample position converted to
+  // batches of this run's global batch (a run on another number of processes continues with
+  // the same samples).
+  StreamPosition resume_position(const TrainingState& state) const;
   data::Batch next_batch();
   // One optimizer step on `batch`; returns false when it was skipped (non-finite loss).
   bool train_step(const data::Batch& batch, StepInfo& info);
@@ -144,7 +166,10 @@ class Trainer {
   std::vector<std::shared_ptr<eval::Evaluator>> evaluators_;
   std::unique_ptr<runtime::Ema> ema_;
   std::unique_ptr<runtime::LossScaler> scaler_;
-  at::Generator objective_generator_;
+  at::Generator objective_generator_;  // reseeded for every micro-batch (runtime::seed_for_micro_batch)
+  int rank_ = 0;
+  int world_ = 1;
+  std::unique_ptr<dist::GradReducer> reducer_;  // null in a single-process run
   int64_t total_steps_ = 0;
   std::vector<std::unique_ptr<TrainerHook>> hooks_;
   std::unique_ptr<core::MetricsWriter> metrics_;

@@ -8,6 +8,7 @@
 #include "core/logging.h"
 #include "core/metrics.h"
 #include "core/progress.h"
+#include "dist/collectives.h"
 
 namespace fs = std::filesystem;
 
@@ -101,10 +102,22 @@ void EvalHook::on_end(Trainer& t, bool finished) {
 
 void CheckpointHook::save(Trainer& t, bool best) {
   const fs::path dir = fs::path(t.setup().run_dir) / "checkpoints";
-  fs::create_directories(dir);
   char name[64];
   std::snprintf(name, sizeof(name), "step_%08lld.ckpt", static_cast<long long>(t.progress().step));
   const fs::path file = dir / name;
+  if (t.is_main())
+    write_files(t, file, best);
+  else
+    t.save_checkpoint(file.string());  // only notes the path
+  // No rank runs ahead of a checkpoint being written (a failure while writing then stops the
+  // job at this step), and a job ends only once its last checkpoint is complete.
+  dist::barrier("wait for rank 0's checkpoint");
+  last_saved_step_ = t.progress().step;
+}
+
+void CheckpointHook::write_files(Trainer& t, const fs::path& file, bool best) {
+  const fs::path dir = file.parent_path();
+  fs::create_directories(dir);
   t.save_checkpoint(file.string());
   // last.ckpt / best.ckpt: copy to a temporary name, then rename, so a reader never sees half.
   auto publish = [&](const std::string& alias) {
@@ -123,7 +136,6 @@ void CheckpointHook::save(Trainer& t, bool best) {
   std::sort(steps.begin(), steps.end());
   const size_t keep = static_cast<size_t>(t.config().train.keep_last);
   for (size_t i = 0; i + keep < steps.size(); ++i) fs::remove(steps[i]);
-  last_saved_step_ = t.progress().step;
   core::log_info("checkpoint " + file.string() + (best ? " (new best)" : ""));
 }
 

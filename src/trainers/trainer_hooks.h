@@ -3,8 +3,10 @@
 // TensorBoard + progress line), evaluation (every train.eval_every steps and at the end),
 // checkpoints (every train.checkpoint_every steps, at the end, and whenever an evaluation sets a
 // new best, which Trainer::evaluate tells it through on_evaluation; keeps the last
-// train.keep_last plus best.ckpt and last.ckpt).
+// train.keep_last plus best.ckpt and last.ckpt). In a multi-process run every rank runs the same
+// hooks at the same steps; rank 0 alone writes files and metrics.
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
@@ -50,8 +52,10 @@ class CheckpointHook : public TrainerHook {
   void on_end(Trainer& t, bool finished) override;
 
  private:
-  // Writes checkpoints/step_<N>.ckpt and updates last.ckpt (and best.ckpt when `best`).
+  // Writes checkpoints/step_<N>.ckpt and updates last.ckpt (and best.ckpt when `best`): rank 0
+  // writes, every rank then waits at a barrier.
   void save(Trainer& t, bool best);
+  void write_files(Trainer& t, const std::filesystem::path& file, bool best);
 
   int64_t last_saved_step_ = -1;
 };

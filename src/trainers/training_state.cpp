@@ -22,13 +22,12 @@ void TrainingState::save(runtime::Checkpoint& c) const {
   // has_best is redundant with the name but kept so older builds read these files.
   c.counters = {{"step", progress.step},       {"epoch", progress.epoch},   {"skipped", progress.skipped},
                 {"loader_epoch", data.epoch},  {"loader_batch", data.batch}, {"scaler_growth", scaler_growth},
-                {"has_best", best.empty() ? 0 : 1}, {"best_step", best.step}};
+                {"has_best", best.empty() ? 0 : 1}, {"best_step", best.step}, {"loader_samples", data_samples}};
   c.values = {{"best_metric", best.value}, {"loss_scale", loss_scale}};
   c.texts = {{"best_metric_name", best.name}};
   c.rng.clear();
   if (rng_cpu.defined()) c.rng["cpu"] = rng_cpu;
   if (rng_cuda.defined()) c.rng["cuda"] = rng_cuda;
-  if (rng_objective.defined()) c.rng["objective"] = rng_objective;
 }
 
 void TrainingState::load(const runtime::Checkpoint& c) {
@@ -40,6 +39,7 @@ void TrainingState::load(const runtime::Checkpoint& c) {
   optimizer = c.optimizer;
   progress = {c.counter("step"), c.counter("epoch"), c.counter("skipped")};
   data = {c.counter("loader_epoch"), c.counter("loader_batch")};
+  data_samples = c.counter("loader_samples", -1);
   loss_scale = c.value("loss_scale", loss_scale);
   scaler_growth = c.counter("scaler_growth");
   best = {};
@@ -48,7 +48,6 @@ void TrainingState::load(const runtime::Checkpoint& c) {
   auto rng = [&c](const char* key) { return c.rng.count(key) ? c.rng.at(key) : at::Tensor(); };
   rng_cpu = rng("cpu");
   rng_cuda = rng("cuda");
-  rng_objective = rng("objective");
 }
 
 }  // namespace facerep::trainers

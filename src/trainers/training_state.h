@@ -43,11 +43,17 @@ struct TrainingState {
   runtime::NamedTensors optimizer;    // per-parameter slots, e.g. "model.fc.weight/momentum"
   TrainProgress progress;
   StreamPosition data;                // the loader's position
+  // Samples of all processes taken in data.epoch (data.batch × train.batch_size): where a run on
+  // another number of processes, or with another global batch, continues. -1: a file from before
+  // multi-process training (data.batch then counts global batches all the same).
+  int64_t data_samples = -1;
   double loss_scale = 1.0;            // fp16 dynamic loss scaler
   int64_t scaler_growth = 0;
   BestMetric best;
-  // Generator states (uint8 tensors); undefined = not in use (CUDA on a CPU run).
-  at::Tensor rng_cpu, rng_cuda, rng_objective;
+  // Generator states (uint8 tensors); undefined = not in use (CUDA on a CPU run). The objective's
+  // draws need none: they are a function of the step (runtime::seed_for_micro_batch); an
+  // "objective" state in older files is ignored.
+  at::Tensor rng_cpu, rng_cuda;
 
   void save(runtime::Checkpoint& c) const;
   // Throws core::RuntimeError when `c` lacks a counter training needs. Checkpoints written before

@@ -52,6 +52,27 @@ std::map<int64_t, int> count_over_ranks(const std::string& type, int64_t n, int6
   return counts;
 }
 
+// Rank r takes the r-th contiguous slice of every global batch, so the ranks' batches of a step,
+// concatenated in rank order, are the batch one process with the whole global batch takes: the
+// sample sequence of a job does not depend on how many processes share it.
+TEST(PipelineSampler, RanksSplitEachGlobalBatchIntoContiguousSlices) {
+  for (const bool drop_last : {true, false}) {
+    for (const std::string type : {"shuffle", "sequential", "class_balanced"}) {
+      PipelineTestSource source(30, 5);
+      const BatchList whole = make(type, context(30, 8, drop_last, 0, 1, &source))->epoch_batches(3);
+      std::vector<BatchList> ranks;
+      for (int r = 0; r < 2; ++r)
+        ranks.push_back(make(type, context(30, 4, drop_last, r, 2, &source))->epoch_batches(3));
+      ASSERT_EQ(ranks[0].size(), whole.size()) << type;
+      for (size_t b = 0; b < whole.size(); ++b) {
+        std::vector<int64_t> joined = ranks[0][b];
+        joined.insert(joined.end(), ranks[1][b].begin(), ranks[1][b].end());
+        EXPECT_EQ(joined, whole[b]) << type << " batch " << b << " drop_last " << drop_last;
+      }
+    }
+  }
+}
+
 TEST(PipelineSampler, ShardsCoverEveryIndexExactlyOnceWhenDivisible) {
   for (const std::string type : {"shuffle", "sequential"}) {
     const auto counts = count_over_ranks(type, 24, 4, 3, 2);
@@ -73,7 +94,9 @@ TEST(PipelineSampler, UnevenShardsPadByWrappingLikeDistributedSampler) {
   EXPECT_EQ(total, 12);
   EXPECT_EQ(twice, 2);
   const auto seq = make("sequential", context(10, 3, false, 1, 3))->epoch_batches(0);
-  EXPECT_EQ(seq, (BatchList{{1, 4, 7}, {0}}));  // positions 1, 4, 7, 10 -> wraps to index 0
+  // Global batches of 9 over the order padded to 12: rank 1 takes positions 3-5 of the first and
+  // position 10 (of 9-11, a third each) of the second, which wraps to index 0.
+  EXPECT_EQ(seq, (BatchList{{3, 4, 5}, {0}}));
 }
 
 TEST(PipelineSampler, ShuffleIsAFreshDeterministicPermutationPerEpoch) {

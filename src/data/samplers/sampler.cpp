@@ -29,16 +29,18 @@ int64_t sharded_batch_count(int64_t n, const SamplerContext& ctx) {
 
 BatchList shard_and_batch(const std::vector<int64_t>& order, const SamplerContext& ctx) {
   const int64_t n = static_cast<int64_t>(order.size());
-  const int64_t mine = per_rank(n, ctx.world_size);
-  std::vector<int64_t> shard;
-  shard.reserve(mine);
-  for (int64_t k = 0; k < mine; ++k) shard.push_back(order[(ctx.rank + k * ctx.world_size) % n]);
+  const int64_t world = ctx.world_size;
+  const int64_t padded = per_rank(n, ctx.world_size) * world;
+  const int64_t global_batch = ctx.batch_size * world;
   BatchList batches;
   const int64_t count = sharded_batch_count(n, ctx);
   for (int64_t b = 0; b < count; ++b) {
-    const int64_t begin = b * ctx.batch_size;
-    const int64_t end = std::min(begin + ctx.batch_size, mine);
-    batches.emplace_back(shard.begin() + begin, shard.begin() + end);
+    const int64_t begin = b * global_batch;
+    const int64_t share = std::min(global_batch, padded - begin) / world;  // padded is a multiple of world
+    std::vector<int64_t> batch;
+    batch.reserve(share);
+    for (int64_t k = 0; k < share; ++k) batch.push_back(order[(begin + ctx.rank * share + k) % n]);
+    batches.push_back(std::move(batch));
   }
   return batches;
 }

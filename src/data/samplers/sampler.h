@@ -5,9 +5,12 @@
 // on the global order without talking to the others.
 //
 // Sharding: the global order is padded by wrapping around to a multiple of world_size (as
-// PyTorch's DistributedSampler does) and rank r takes positions r, r + world_size, ... Every
-// rank then runs the same number of batches; when N is not divisible, the first few indices
-// of the order appear twice in the epoch (once on each of two ranks).
+// PyTorch's DistributedSampler does) and cut into global batches of batch_size × world_size
+// indices; rank r takes the r-th contiguous slice of each (a short last global batch is split
+// evenly). So the ranks' batches of step k, concatenated in rank order, are exactly the batch
+// one process with batch_size × world_size would take at step k: a job's sample sequence does not
+// depend on how many processes share it. When N is not divisible by world_size, the first few
+// indices of the order appear twice in the epoch.
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -44,8 +47,9 @@ SamplerRegistry& sampler_registry();
 // Checks the context (rank in range, positive sizes); throws core::ConfigError.
 void check_sampler_context(const SamplerContext& ctx);
 
-// This rank's share of a global index order (padded by wrapping, strided by rank), cut into
-// batches of ctx.batch_size; a last short batch is dropped when ctx.drop_last.
+// This rank's share of a global index order (padded by wrapping; the rank's contiguous slice of
+// every global batch of ctx.batch_size × ctx.world_size), batches of ctx.batch_size; a last
+// short batch is dropped when ctx.drop_last.
 BatchList shard_and_batch(const std::vector<int64_t>& order, const SamplerContext& ctx);
 // The number of batches shard_and_batch() yields for an order of `n` indices.
 int64_t sharded_batch_count(int64_t n, const SamplerContext& ctx);
