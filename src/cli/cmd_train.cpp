@@ -1,6 +1,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 
 #include "cli/commands.h"
 #include "cli/common.h"
@@ -8,8 +9,11 @@
 #include "core/error.h"
 #include "core/logging.h"
 #include "core/run_dir.h"
+#include "core/run_lock.h"
+#include "core/stop_signal.h"
 #include "dist/communicator.h"
 #include "dist/job.h"
+#include "trainers/resume_target.h"
 #include "trainers/trainer.h"
 
 namespace fs = std::filesystem;
@@ -17,31 +21,6 @@ namespace fs = std::filesystem;
 namespace facerep::cli {
 
 namespace {
-// --resume takes a run folder (continues from its checkpoints/last.ckpt) or a checkpoint file
-// (continues in the run folder that holds it, when it sits in one).
-struct ResumeTarget {
-  std::string checkpoint;
-  std::string run_dir;  // "" = start a new run folder
-};
-
-ResumeTarget resolve_resume(const std::string& path) {
-  ResumeTarget t;
-  if (fs::is_directory(path)) {
-    const core::RunDir run = core::RunDir::open(path);
-    t.run_dir = run.path();
-    t.checkpoint = (fs::path(run.checkpoints_dir()) / "last.ckpt").string();
-    if (!fs::exists(t.checkpoint))
-      throw core::ConfigError("--resume: " + path + " has no checkpoints/last.ckpt to continue from");
-    return t;
-  }
-  if (!fs::is_regular_file(path)) throw core::ConfigError("--resume: no such run folder or checkpoint: " + path);
-  t.checkpoint = path;
-  const fs::path parent = fs::absolute(path).parent_path();
-  if (parent.filename() == "checkpoints" && fs::exists(parent.parent_path() / "config.yaml"))
-    t.run_dir = parent.parent_path().string();
-  return t;
-}
-
 void print_result(const trainers::Trainer& trainer, const trainers::TrainResult& result) {
   std::cout << "run: " << trainer.setup().run_dir << "\n";
   std::cout << "steps: " << result.steps << (result.finished ? "" : " (stopped early; resume with --resume)")
@@ -64,7 +43,10 @@ void print_result(const trainers::Trainer& trainer, const trainers::TrainResult&
 int cmd_train(int argc, char** argv) {
   auto options = make_options("facerep train", "train a model from a config, or resume a run", "CONFIG");
   add_config_options(options);
-  options.add_options()("resume", "continue a run: its folder or a checkpoint file", cxxopts::value<std::string>())(
+  options.add_options()("resume",
+                        "continue a run: its folder, a checkpoint file, or auto (the newest run of run.root/run.name "
+                        "with a valid checkpoint; a new run when there is none)",
+                        cxxopts::value<std::string>())(
       "force", "with --resume: continue even when the config differs from the checkpoint's")(
       "stop-after", "stop (with a checkpoint) after this many steps in all; resume later",
       cxxopts::value<int64_t>()->default_value("0"));
@@ -78,7 +60,8 @@ int cmd_train(int argc, char** argv) {
   return job.run([&] {
     trainers::TrainerSetup setup;
     if (args->count("resume")) {
-      const ResumeTarget t = resolve_resume((*args)["resume"].as<std::string>());
+      const trainers::ResumeTarget t =
+          trainers::resolve_resume((*args)["resume"].as<std::string>(), config.run.root, config.run.name);
       setup.resume = t.checkpoint;
       setup.run_dir = t.run_dir;
     }
@@ -91,7 +74,12 @@ int cmd_train(int argc, char** argv) {
     if (setup.run_dir.empty() && job.is_main())
       setup.run_dir = core::RunDir::create(config.run.root, config.run.name).path();
     if (job.distributed()) setup.run_dir = job.communicator()->share_text("run_dir", setup.run_dir, 0);
+    // Rank 0 owns the folder: one trainer at a time, and what a killed one left half-written goes.
+    std::unique_ptr<core::RunLock> lock;
     if (job.is_main()) {
+      lock = std::make_unique<core::RunLock>(setup.run_dir);
+      core::remove_stale_temporaries(setup.run_dir);
+      core::remove_stale_temporaries((fs::path(setup.run_dir) / "checkpoints").string());
       core::set_log_file((fs::path(setup.run_dir) / "log.txt").string());
       // The resolved config: what `facerep train <run>/config.yaml` reproduces.
       core::write_file_atomic((fs::path(setup.run_dir) / "config.yaml").string(),
@@ -101,9 +89,16 @@ int cmd_train(int argc, char** argv) {
       core::set_log_file((fs::path(setup.run_dir) / "logs" / ("rank_" + std::to_string(job.rank()) + ".txt")).string());
     }
 
+    core::install_stop_handlers();
     trainers::Trainer trainer(std::move(config), std::move(setup));
     const trainers::TrainResult result = trainer.run();
     if (job.is_main()) print_result(trainer, result);
+    if (result.stop_signal != 0) {
+      if (job.is_main())
+        std::cout << "stopped by " << core::signal_name(result.stop_signal) << " at step " << result.steps
+                  << "; continue with: facerep train CONFIG --resume auto (exit " << core::kExitStopped << ")\n";
+      return core::kExitStopped;
+    }
     return core::kExitOk;
   });
 }

@@ -7,6 +7,7 @@
 
 #include "cli/common.h"  // cxxopts, configured as the CLI uses it
 #include "core/error.h"
+#include "core/logging.h"
 
 namespace facerep::cli {
 
@@ -16,26 +17,27 @@ std::string first_line(const std::string& text) { return text.substr(0, text.fin
 }  // namespace
 
 int run_reporting_errors(const std::function<int()>& body, std::ostream& err) {
+  // The message goes to the console and, when a run has opened one, to its log.txt: the run
+  // folder then says why it ended.
+  const auto report = [&](const std::string& message, int code) {
+    err << "facerep: " << message << "\n";
+    core::log_to_file_only(core::LogLevel::kError, "fatal: " + message);
+    return code;
+  };
   try {
     return body();
   } catch (const core::ConfigError& e) {
-    err << "facerep: " << e.what() << "\n";
-    return core::kExitUsage;
+    return report(e.what(), core::kExitUsage);
   } catch (const cxxopts::exceptions::exception& e) {
-    err << "facerep: " << e.what() << "\n";
-    return core::kExitUsage;
+    return report(e.what(), core::kExitUsage);
   } catch (const core::RuntimeError& e) {
-    err << "facerep: " << e.what() << "\n";
-    return core::kExitRuntime;
+    return report(e.what(), core::kExitRuntime);
   } catch (const c10::Error& e) {
-    err << "facerep: LibTorch error: " << first_line(e.what_without_backtrace()) << "\n";
-    return core::kExitRuntime;
+    return report("LibTorch error: " + first_line(e.what_without_backtrace()), core::kExitRuntime);
   } catch (const std::exception& e) {
-    err << "facerep: " << first_line(e.what()) << "\n";
-    return core::kExitRuntime;
+    return report(first_line(e.what()), core::kExitRuntime);
   } catch (...) {
-    err << "facerep: unknown error\n";
-    return core::kExitRuntime;
+    return report("unknown error", core::kExitRuntime);
   }
 }
 

@@ -119,6 +119,14 @@ void log(LogLevel level, const std::string& message) {
   }
 }
 
+void log_to_file_only(LogLevel level, const std::string& message) {
+  LogState& s = state();
+  std::lock_guard<std::mutex> lock(s.mutex);
+  if (!s.file.is_open()) return;
+  s.file << time_text("%Y-%m-%d %H:%M:%S") << " " << s.rank_tag << log_level_name(level) << " " << message << "\n";
+  s.file.flush();
+}
+
 void log_debug(const std::string& message) { log(LogLevel::kDebug, message); }
 void log_info(const std::string& message) { log(LogLevel::kInfo, message); }
 void log_warn(const std::string& message) { log(LogLevel::kWarn, message); }

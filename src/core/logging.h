@@ -34,6 +34,8 @@ void log_debug(const std::string& message);
 void log_info(const std::string& message);
 void log_warn(const std::string& message);
 void log_error(const std::string& message);
+// Into the run's log file only (e.g. the fatal error the command line already printed).
+void log_to_file_only(LogLevel level, const std::string& message);
 
 // Where console lines go (default std::cerr); tests point it at a stringstream. nullptr resets.
 void set_log_console(std::ostream* out);

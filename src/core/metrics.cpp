@@ -4,8 +4,11 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <vector>
 
+#include "core/atomic_write.h"
 #include "core/error.h"
 #include "core/text_escape.h"
 #include "core/tensorboard_writer.h"
@@ -25,6 +28,40 @@ std::string metrics_json_line(int64_t step, const std::string& phase, double wal
                     ", \"time\": " + json_number(wall_time);
   for (const auto& [name, value] : scalars) out += ", " + json_quote(name) + ": " + json_number(value);
   return out + "}";
+}
+
+int64_t truncate_metrics_after(const std::string& jsonl_path, int64_t step) {
+  std::ifstream in(jsonl_path, std::ios::binary);
+  if (!in) return 0;
+  std::stringstream whole;
+  whole << in.rdbuf();
+  const std::string text = whole.str();
+  std::string kept;
+  int64_t dropped = 0;
+  size_t start = 0;
+  while (start < text.size()) {
+    const size_t end = text.find('\n', start);
+    if (end == std::string::npos) {  // no newline: the writer died mid-line
+      ++dropped;
+      break;
+    }
+    const std::string line = text.substr(start, end - start);
+    start = end + 1;
+    static const std::string kPrefix = "{\"step\": ";
+    int64_t line_step = 0;
+    const bool parsed = line.rfind(kPrefix, 0) == 0 &&
+                        std::from_chars(line.data() + kPrefix.size(), line.data() + line.size(), line_step).ec ==
+                            std::errc() &&
+                        line.back() == '}';
+    if (parsed && line_step <= step) {
+      kept += line;
+      kept += '\n';
+    } else {
+      ++dropped;
+    }
+  }
+  if (dropped > 0) write_file_atomic(jsonl_path, kept);
+  return dropped;
 }
 
 MetricsWriter::MetricsWriter(const std::string& run_dir_path)

@@ -36,6 +36,11 @@ class MetricsWriter {
   std::unique_ptr<TensorBoardWriter> tensorboard_;
 };
 
+// Before a resumed run appends: drops the lines of steps after `step` (what the interrupted run
+// logged past its checkpoint, which the resumed run logs again) and a torn last line. Rewrites
+// the file atomically; returns the number of lines dropped (0 and no rewrite when none).
+int64_t truncate_metrics_after(const std::string& jsonl_path, int64_t step);
+
 // One metrics.jsonl line (no trailing newline); exposed for tests.
 std::string metrics_json_line(int64_t step, const std::string& phase, double wall_time,
                               const std::map<std::string, double>& scalars);

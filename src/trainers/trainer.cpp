@@ -1,6 +1,8 @@
 #include "trainers/trainer.h"
 
 #include <algorithm>
+#include <csignal>
+#include <cstdio>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -12,10 +14,12 @@
 #include "core/error.h"
 #include "core/logging.h"
 #include "core/metrics.h"
+#include "core/stop_signal.h"
 #include "dist/collectives.h"
 #include "dist/grad_reducer.h"
-#include "runtime/rng.h"
+#include "runtime/checkpoint.h"
 #include "runtime/memory_format.h"
+#include "runtime/rng.h"
 #include "runtime/run_setup.h"
 #include "trainers/batch_slice.h"
 #include "trainers/checkpoint_model.h"
@@ -23,6 +27,7 @@
 #include "trainers/trainer_hooks.h"
 
 namespace facerep::trainers {
+namespace fs = std::filesystem;
 
 namespace {
 double seconds_since(std::chrono::steady_clock::time_point t0) {
@@ -295,11 +300,26 @@ bool Trainer::train_step(const data::Batch& host_batch, StepInfo& info) {
 }
 
 TrainResult Trainer::run() {
+  try {
+    return run_loop();
+  } catch (...) {
+    save_emergency_checkpoint();
+    throw;
+  }
+}
+
+TrainResult Trainer::run_loop() {
   model_->train();
   objective_->train();
   for (auto& h : hooks_) h->on_start(*this);
   const int64_t stop = setup_.stop_after > 0 ? std::min(setup_.stop_after, total_steps_) : total_steps_;
   while (progress_.step < stop) {
+    if (const int sig = agreed_stop_signal()) {
+      result_.stop_signal = sig;
+      core::log_warn(std::string(core::signal_name(sig)) + " received: stopping at step " +
+                     std::to_string(progress_.step) + " with a checkpoint");
+      break;
+    }
     const auto t0 = std::chrono::steady_clock::now();
     const data::Batch batch = next_batch();
     StepInfo info;
@@ -315,6 +335,38 @@ TrainResult Trainer::run() {
   result_.skipped = progress_.skipped;
   result_.last_checkpoint = last_checkpoint_;
   return std::move(result_);
+}
+
+int Trainer::agreed_stop_signal() const {
+  int sig = core::stop_signal();
+  if (world_ <= 1) return sig;
+  // Every rank must stop at the same step (a launcher signals them one by one), so the ranks
+  // vote: one all-reduce of one number per step.
+  at::Tensor vote = torch::tensor({static_cast<int64_t>(sig)}, torch::kLong);
+  dist::all_reduce_sum(vote, "agree on a stop signal");
+  if (sig == 0 && vote.item<int64_t>() != 0) sig = SIGTERM;  // a peer was signalled
+  return sig;
+}
+
+void Trainer::save_emergency_checkpoint() noexcept {
+  // A failure (an evaluator, a full disk, a diverged loss) must not cost the steps trained since
+  // the last checkpoint. Rank 0 alone, without collectives: the other ranks may be gone.
+  if (setup_.run_dir.empty() || !is_main() || progress_.step <= 0 || progress_.step == last_checkpoint_step_) return;
+  char name[64];
+  std::snprintf(name, sizeof(name), "step_%08lld.ckpt", static_cast<long long>(progress_.step));
+  const fs::path file = fs::path(setup_.run_dir) / "checkpoints" / name;
+  try {
+    fs::create_directories(file.parent_path());
+    runtime::Checkpoint c;
+    training_state().save(c);
+    runtime::save_checkpoint(c, file.string());
+    last_checkpoint_ = file.string();
+    last_checkpoint_step_ = progress_.step;
+    core::log_warn("the run failed at step " + std::to_string(progress_.step) + "; its weights are saved in " +
+                   file.string() + " (resume from it)");
+  } catch (const std::exception& e) {
+    core::log_error(std::string("could not save the weights after the failure: ") + e.what());
+  }
 }
 
 Evaluation Trainer::evaluate() {
@@ -375,8 +427,18 @@ Evaluation Trainer::evaluate_here() {
 }
 
 core::MetricsWriter* Trainer::metrics() {
-  if (!metrics_ && !setup_.run_dir.empty() && is_main())
+  if (!metrics_ && !setup_.run_dir.empty() && is_main()) {
+    // A resumed run logs the steps after its checkpoint again: the interrupted run's lines for
+    // them go, so every step appears once.
+    if (resumed_step_ >= 0) {
+      const int64_t dropped =
+          core::truncate_metrics_after((fs::path(setup_.run_dir) / "metrics.jsonl").string(), resumed_step_);
+      if (dropped > 0)
+        core::log_info("metrics.jsonl: dropped " + std::to_string(dropped) + " line(s) logged after step " +
+                       std::to_string(resumed_step_) + " by the interrupted run");
+    }
     metrics_ = std::make_unique<core::MetricsWriter>(setup_.run_dir);
+  }
   return metrics_.get();
 }
 
@@ -429,6 +491,7 @@ void Trainer::save_checkpoint(const std::string& path) {
     runtime::save_checkpoint(c, path);
   }
   last_checkpoint_ = path;
+  last_checkpoint_step_ = progress_.step;
 }
 
 StreamPosition Trainer::resume_position(const TrainingState& s) const {
@@ -479,6 +542,7 @@ void Trainer::restore(const TrainingState& s) {
                               diff + "); pass --force to continue with the new config");
     core::log_warn(path + ": continuing with a changed config (" + diff + ")");
   }
+  resumed_step_ = progress_.step;
   core::log_info("resumed from " + path + " at step " + std::to_string(progress_.step) + " (epoch " +
                  std::to_string(progress_.epoch) + ")");
 }

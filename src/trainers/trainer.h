@@ -96,6 +96,7 @@ struct TrainResult {
   int64_t skipped = 0;
   std::string last_checkpoint;
   bool finished = false;
+  int stop_signal = 0;  // the signal that stopped the run early (core/stop_signal.h); 0 = none
 };
 
 class Trainer {
@@ -136,6 +137,11 @@ class Trainer {
   core::MetricsWriter* metrics();
 
  private:
+  TrainResult run_loop();
+  // The stop signal this rank got or, in a multi-process run, any rank got (0 = none).
+  int agreed_stop_signal() const;
+  // After a failure: writes a checkpoint of the current step when none exists (rank 0).
+  void save_emergency_checkpoint() noexcept;
   void build();
   void restore(const TrainingState& state);
   // Offers the first validation result's primary metric to best_; true when it set a new best.
@@ -156,6 +162,8 @@ class Trainer {
   TrainProgress progress_;
   BestMetric best_;
   std::string last_checkpoint_;
+  int64_t last_checkpoint_step_ = -1;
+  int64_t resumed_step_ = -1;  // the step a resumed run continued from (-1 = fresh start)
   c10::Device device_{c10::kCPU};
   runtime::Precision precision_ = runtime::Precision::kFp32;
   std::unique_ptr<BatchStream> data_;

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "core/atomic_write.h"
 #include "core/logging.h"
 #include "core/metrics.h"
 #include "core/progress.h"
@@ -119,10 +120,15 @@ void CheckpointHook::write_files(Trainer& t, const fs::path& file, bool best) {
   const fs::path dir = file.parent_path();
   fs::create_directories(dir);
   t.save_checkpoint(file.string());
-  // last.ckpt / best.ckpt: copy to a temporary name, then rename, so a reader never sees half.
+  // last.ckpt / best.ckpt: a hard link (no copy, no extra space: a full disk cannot fail it
+  // halfway) under a temporary name, then renamed over the alias, so a reader never sees half.
+  // File systems without hard links get a copy.
   auto publish = [&](const std::string& alias) {
-    const fs::path tmp = dir / (alias + ".tmp");
-    fs::copy_file(file, tmp, fs::copy_options::overwrite_existing);
+    const fs::path tmp = core::temporary_path((dir / alias).string());
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    fs::create_hard_link(file, tmp, ec);
+    if (ec) fs::copy_file(file, tmp, fs::copy_options::overwrite_existing);
     fs::rename(tmp, dir / alias);
   };
   publish("last.ckpt");
