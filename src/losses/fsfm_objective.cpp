@@ -1,40 +1,63 @@
 #include "losses/fsfm_objective.h"
 
 #include <cmath>
+#include <map>
 
 #include <torch/torch.h>
 
 #include "core/error.h"
 #include "losses/distill.h"
 #include "losses/reconstruction.h"
-#include "models/frozen_copy.h"
 #include "runtime/ema.h"
+#include "runtime/module_state.h"
 
 namespace facerep::losses {
+namespace {
+
+// Holds the target's rep decoder and projector, so their names ("target.rep_decoder_embed...")
+// are the online ones under one prefix, as in the authors' TargetNetworkViT.
+struct FsfmTargetBranch : torch::nn::Module {};
+
+// The online tensors named like each entry of `target` (parameters then buffers, in its order):
+// the authors' EMA pairs parameters by name (engine_pretrain.py, names_common).
+runtime::NamedTensors online_counterparts(const torch::nn::Module& online, const runtime::NamedTensors& target) {
+  std::map<std::string, at::Tensor> by_name;
+  for (const auto& [name, t] : runtime::module_state(online)) by_name.emplace(name, t);
+  runtime::NamedTensors out;
+  for (const auto& entry : target) {
+    const auto it = by_name.find(entry.first);
+    if (it == by_name.end()) throw core::RuntimeError("fsfm: the online branch has no '" + entry.first + "'");
+    out.emplace_back(entry.first, it->second);
+  }
+  return out;
+}
+
+}  // namespace
 
 FsfmObjective::FsfmObjective(const FsfmOptions& o, const ObjectiveContext& ctx) : options_(o) {
   models::MaskedEncoder& encoder = require_masked_encoder(ctx, "fsfm");
   layout_ = encoder.patch_layout();
   const models::TokenSpec tokens = encoder.token_spec();
   masker_ = build_masker(o.mask, layout_);
-  decoder_ = std::make_unique<models::MaeDecoder>(*this, o.decoder, tokens.width, layout_);
-  const int64_t width = tokens.width, heads = tokens.heads;
-  const double mlp_ratio = tokens.mlp_ratio;
-  rep_decoder_ = register_module("rep_decoder",
-                                 models::RepDecoder(width, heads, o.rep_decoder_depth, mlp_ratio));
+  // One mask token at the encoder's width serves both decoders, as in the authors' FSFMViT.
+  mask_token_ = register_parameter("mask_token", torch::randn({1, 1, tokens.width}) * 0.02);
+  decoder_ = std::make_unique<models::MaeDecoder>(*this, o.decoder, tokens.width, layout_, mask_token_);
+  const models::RepDecoderShape shape{tokens.width, o.rep_decoder_heads, o.rep_decoder_depth, tokens.mlp_ratio};
+  rep_decoder_ = std::make_unique<models::RepDecoder>(*this, shape, layout_, mask_token_);
   projector_ = register_module("projector",
-                               models::MlpHead(width, o.projector_hidden, o.projection_dim));
+                               models::MlpHead(tokens.width, o.projector_hidden, o.projection_dim, o.head_norm));
   predictor_ = register_module(
-      "predictor", models::MlpHead(o.projection_dim, o.predictor_hidden, o.projection_dim));
+      "predictor", models::MlpHead(o.projection_dim, o.predictor_hidden, o.projection_dim, o.head_norm));
 
   // The target starts as an exact copy of the online branch.
   target_encoder_ = register_module("target_encoder", encoder.frozen_copy());
-  target_rep_decoder_ = register_module(
-      "target_rep_decoder", models::RepDecoder(width, heads, o.rep_decoder_depth, mlp_ratio));
-  models::copy_into_frozen(*rep_decoder_, *target_rep_decoder_);
-  target_projector_ = register_module(
-      "target_projector", models::MlpHead(width, o.projector_hidden, o.projection_dim));
-  models::copy_into_frozen(*projector_, *target_projector_);
+  target_ = register_module("target", std::make_shared<FsfmTargetBranch>());
+  const at::Tensor target_token = target_->register_parameter("mask_token", torch::zeros({1, 1, tokens.width}));
+  target_rep_decoder_ = std::make_unique<models::RepDecoder>(*target_, shape, layout_, target_token);
+  target_projector_ = target_->register_module(
+      "projector", models::MlpHead(tokens.width, o.projector_hidden, o.projection_dim, o.head_norm));
+  runtime::load_module_state(*target_, online_counterparts(*this, runtime::module_state(*target_)), "fsfm target");
+  for (auto& p : target_->parameters()) p.set_requires_grad(false);
   instance_skipped_ = register_buffer("instance_skipped", torch::zeros({1}, torch::kLong));
 }
 
@@ -44,40 +67,56 @@ double FsfmObjective::momentum_at(int64_t step, int64_t total) const {
 
 MaeReconstruction FsfmObjective::reconstruct(models::Backbone& model, const at::Tensor& images,
                                              const PatchMask& mask) {
-  return mae_reconstruct(models::require_masked_encoder(model, "objective 'fsfm'"), *decoder_, images, mask, options_.norm_pix_loss);
+  return mae_reconstruct(models::require_masked_encoder(model, "objective 'fsfm'"), *decoder_, images, mask,
+                         options_.norm_pix_loss);
 }
 
-LossOutput FsfmObjective::compute(models::Backbone& model, const data::Batch& batch,
-                                  StepContext& ctx) {
-  const PatchMask mask = masker_->make(batch, layout_, ctx.generator);
+at::Tensor FsfmObjective::instance_features(const at::Tensor& latent, const PatchMask& mask) {
+  const at::Tensor tokens = options_.rep_decoder_tokens == "all" ? rep_decoder_->forward_all(latent, mask.ids_restore)
+                                                                 : rep_decoder_->forward_visible(latent, mask.ids_keep);
+  return predictor_->forward(projector_->forward(tokens.mean(1)));
+}
+
+at::Tensor FsfmObjective::target_features(const data::Batch& batch) {
+  torch::NoGradGuard no_grad;
+  const bool second = options_.target_view == "second" && batch.views.size() > 1;
+  const at::Tensor view = second ? batch.views[1] : batch.images;
+  // Every patch visible (the authors' mask_ratio=0.): no mask tokens, no reordering.
+  const at::Tensor latent = target_encoder_->masked_encoder()->forward_tokens(view);
+  return target_projector_->forward(target_rep_decoder_->forward_all(latent, at::Tensor()).mean(1));
+}
+
+LossOutput FsfmObjective::compute(models::Backbone& model, const data::Batch& batch, StepContext& ctx) {
+  return compute_masked(model, batch, masker_->make(batch, layout_, ctx.generator), ctx);
+}
+
+LossOutput FsfmObjective::compute_masked(models::Backbone& model, const data::Batch& batch, const PatchMask& mask,
+                                         const StepContext& ctx) {
   MaeReconstruction r = reconstruct(model, batch.images, mask);
   LossOutput out;
   at::Tensor total = r.loss;
   out.terms.emplace_back("reconstruction", r.loss.detach());
   if (r.mask.region.defined()) {
-    const at::Tensor region_loss =
-        masked_mean(r.per_patch, r.mask.region.logical_and(r.mask.mask > 0));
+    const at::Tensor region_loss = masked_mean(r.per_patch, r.mask.region.logical_and(r.mask.mask > 0));
     total = total + options_.w_region * region_loss;
     out.terms.emplace_back("region_reconstruction", region_loss.detach());
   }
-
-  // Online: the visible tokens through the representation decoder, projector and predictor.
-  const at::Tensor online = predictor_->forward(projector_->forward(rep_decoder_->forward(r.latent)));
-  at::Tensor target;
-  {
-    torch::NoGradGuard no_grad;
-    const bool second = options_.target_view == "second" && batch.views.size() > 1;
-    const at::Tensor view = second ? batch.views[1] : batch.images;
-    target = target_projector_->forward(
-        target_rep_decoder_->forward(target_encoder_->masked_encoder()->forward_tokens(view)));
-  }
-  const at::Tensor instance = instance_loss(options_.instance_loss, online, target, options_.temperature);
+  const at::Tensor online = instance_features(r.latent, r.mask);
+  const at::Tensor target = target_features(batch);
+  // The authors' SimSiamLoss halves the negative cosine (one direction of SimSiam's symmetric loss).
+  const at::Tensor instance = options_.instance_loss == "simsiam"
+                                  ? 0.5 * negative_cosine(online, target)
+                                  : instance_loss(options_.instance_loss, online, target, options_.temperature);
   const double instance_value = instance.item<double>();
   if (std::isfinite(instance_value)) {
     total = total + options_.w_id * instance;
     out.terms.emplace_back("instance", instance.detach());
   } else {
     instance_skipped_.add_(1);
+    if (options_.nonfinite_instance == "skip_batch")
+      out.skip_reason = "instance loss is " + std::to_string(instance_value) +
+                        " (objective.nonfinite_instance: skip_batch; " +
+                        std::to_string(instance_skipped_.item<int64_t>()) + " so far)";
   }
   out.metrics["instance_skipped"] = static_cast<double>(instance_skipped_.item<int64_t>());
   out.metrics["momentum"] = momentum_at(ctx.step, ctx.total_steps);
@@ -86,11 +125,12 @@ LossOutput FsfmObjective::compute(models::Backbone& model, const data::Batch& ba
 }
 
 void FsfmObjective::after_step(models::Backbone& model, const StepContext& ctx) {
-  // ctx.step counts the steps taken before this one: the update after step s uses m(s + 1).
-  const double m = momentum_at(ctx.step + 1, ctx.total_steps);
+  // ctx.step counts the steps taken before this one; the authors update after iteration `it`
+  // with momentum_schedule[it], the same cosine at the same index.
+  const double m = momentum_at(ctx.step, ctx.total_steps);
   runtime::ema_update(*target_encoder_, model, m);
-  runtime::ema_update(*target_rep_decoder_, *rep_decoder_, m);
-  runtime::ema_update(*target_projector_, *projector_, m);
+  const runtime::NamedTensors target = runtime::module_state(*target_);
+  runtime::ema_update(target, online_counterparts(*this, target), target_->parameters().size(), m);
 }
 
 DataNeeds FsfmObjective::needs() const {

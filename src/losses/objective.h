@@ -23,6 +23,9 @@ struct LossOutput {
   at::Tensor total;                                      // scalar to minimise
   std::vector<std::pair<std::string, at::Tensor>> terms;  // named parts, logged separately
   std::map<std::string, double> metrics;                 // e.g. train accuracy
+  // Non-empty: the trainer makes no update from this batch and counts it as skipped, logging
+  // this reason (FSFM skips a batch whose instance loss is not finite, as its authors do).
+  std::string skip_reason;
 };
 
 struct StepContext {

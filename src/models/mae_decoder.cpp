@@ -4,29 +4,24 @@
 
 #include "core/error.h"
 #include "models/pos_embed.h"
+#include "models/xavier_linear.h"
 
 namespace facerep::models {
-namespace {
-
-torch::nn::Linear xavier_linear(int64_t in, int64_t out) {
-  torch::nn::Linear l(in, out);
-  torch::nn::init::xavier_uniform_(l->weight);
-  torch::nn::init::zeros_(l->bias);
-  return l;
-}
-
-}  // namespace
-
 MaeDecoder::MaeDecoder(torch::nn::Module& owner, const MaeDecoderOptions& o, int64_t encoder_width,
                        const PatchLayout& layout)
-    : num_patches_(layout.num_patches()) {
+    : MaeDecoder(owner, o, encoder_width, layout, at::Tensor()) {}
+
+MaeDecoder::MaeDecoder(torch::nn::Module& owner, const MaeDecoderOptions& o, int64_t encoder_width,
+                       const PatchLayout& layout, at::Tensor shared_mask_token)
+    : num_patches_(layout.num_patches()), shared_token_(shared_mask_token.defined()) {
   // MAE's fixed 2D sin-cos table is defined on square grids.
   if (!layout.square())
     throw core::ConfigError("objective.decoder: the MAE decoder needs a square patch grid, the encoder has " +
                             layout.text());
   const int64_t grid = layout.grid_h;
   embed_ = owner.register_module("decoder_embed", xavier_linear(encoder_width, o.width));
-  mask_token_ = owner.register_parameter("mask_token", torch::randn({1, 1, o.width}) * 0.02);
+  mask_token_ = shared_token_ ? shared_mask_token
+                              : owner.register_parameter("mask_token", torch::randn({1, 1, o.width}) * 0.02);
   // Fixed sin-cos table, as in MAE (a frozen Parameter there; a buffer here, same state name).
   pos_embed_ = owner.register_buffer("decoder_pos_embed", sincos_2d(o.width, grid, /*with_cls=*/true));
   auto blocks = owner.register_module("decoder_blocks", torch::nn::ModuleList());
@@ -46,13 +41,15 @@ at::Tensor MaeDecoder::forward(const at::Tensor& latent, const at::Tensor& ids_r
   FACEREP_CHECK(ids_restore.size(1) == num_patches_,
                 "mae decoder: ids_restore covers " + std::to_string(ids_restore.size(1)) +
                     " patches, the decoder " + std::to_string(num_patches_));
-  at::Tensor x = embed_->forward(latent);
+  at::Tensor x = shared_token_ ? latent : embed_->forward(latent);
   const int64_t b = x.size(0), n = ids_restore.size(1), d = x.size(2);
   const at::Tensor mask_tokens = mask_token_.to(x.scalar_type()).expand({b, n + 1 - x.size(1), d});
   // Kept tokens then mask tokens, un-shuffled back to patch order.
   at::Tensor patches = torch::cat({x.slice(1, 1), mask_tokens}, 1);
   patches = patches.gather(1, ids_restore.unsqueeze(-1).expand({b, n, d}));
-  x = torch::cat({x.slice(1, 0, 1), patches}, 1) + pos_embed_;
+  x = torch::cat({x.slice(1, 0, 1), patches}, 1);
+  if (shared_token_) x = embed_->forward(x);
+  x = x + pos_embed_;
   for (auto& block : blocks_) x = block->forward(x);
   return pred_->forward(norm_->forward(x)).slice(1, 1);
 }

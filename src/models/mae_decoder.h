@@ -45,6 +45,12 @@ class MaeDecoder {
   MaeDecoder(torch::nn::Module& owner, const MaeDecoderOptions& options, int64_t encoder_width,
              const PatchLayout& layout);
 
+  // With `shared_mask_token` ([1,1,encoder_width], a parameter the owner registered), no
+  // mask_token of its own: mask tokens are appended in the encoder's space before decoder_embed,
+  // as FSFM's pixel decoder does with the token its representation decoder also uses.
+  MaeDecoder(torch::nn::Module& owner, const MaeDecoderOptions& options, int64_t encoder_width,
+             const PatchLayout& layout, at::Tensor shared_mask_token);
+
   // latent: encoder output [B,1+K,D] (class token first, kept patches in ids_shuffle order);
   // ids_restore: [B,N]. Returns per-patch predictions [B,N,patch*patch*channels].
   at::Tensor forward(const at::Tensor& latent, const at::Tensor& ids_restore);
@@ -55,6 +61,7 @@ class MaeDecoder {
   int64_t num_patches_;
   torch::nn::Linear embed_{nullptr};
   at::Tensor mask_token_, pos_embed_;
+  bool shared_token_ = false;  // mask_token_ lives in the encoder's space (appended before embed_)
   std::vector<VitBlock> blocks_;
   torch::nn::LayerNorm norm_{nullptr};
   torch::nn::Linear pred_{nullptr};

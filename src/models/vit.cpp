@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "models/frozen_copy.h"
 #include "models/pos_embed.h"
+#include "models/xavier_linear.h"
 #include "runtime/compat.h"
 
 namespace facerep::models {
@@ -17,13 +18,6 @@ Preset preset(const std::string& size) {
   if (size == "tiny") return {192, 3};
   if (size == "base") return {768, 12};
   return {384, 6};
-}
-
-torch::nn::Linear xavier_linear(int64_t in, int64_t out) {
-  torch::nn::Linear l(in, out);
-  torch::nn::init::xavier_uniform_(l->weight);
-  torch::nn::init::zeros_(l->bias);
-  return l;
 }
 
 torch::nn::LayerNorm layer_norm(int64_t width) {

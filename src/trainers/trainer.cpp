@@ -214,6 +214,7 @@ bool Trainer::train_step(const data::Batch& host_batch, StepInfo& info) {
   const int64_t chunk = (n + accum - 1) / accum;
   std::map<std::string, double> scalars;
   bool finite = true;
+  std::string skip_reason = "non-finite loss";  // or the objective's own reason
   int64_t micro_index = 0;
   for (int64_t start = 0; start < n; start += chunk, ++micro_index) {
     const int64_t len = std::min(chunk, n - start);
@@ -226,8 +227,14 @@ bool Trainer::train_step(const data::Batch& host_batch, StepInfo& info) {
       runtime::AutocastGuard autocast(precision_);
       out = objective_->compute(*model_, micro, ctx);
     }
+    if (!out.skip_reason.empty()) {
+      finite = false;
+      skip_reason = out.skip_reason;
+      // With peers, backward still runs (same collectives on every rank); the vote discards it.
+      if (!reducer_) break;
+    }
     const double total = out.total.item<double>();
-    if (!std::isfinite(total)) {
+    if (finite && !std::isfinite(total)) {
       finite = false;
       scalars["loss"] = total;
       if (!config_.train.skip_nonfinite)
@@ -268,7 +275,7 @@ bool Trainer::train_step(const data::Batch& host_batch, StepInfo& info) {
                                " batches in a row had a non-finite loss; training has diverged (last good "
                                "checkpoint: " +
                                (last_checkpoint_.empty() ? "none" : last_checkpoint_) + ")");
-    core::log_warn("step " + std::to_string(progress_.step + 1) + ": non-finite loss, batch skipped (" +
+    core::log_warn("step " + std::to_string(progress_.step + 1) + ": " + skip_reason + ", batch skipped (" +
                    std::to_string(progress_.skipped) + " skipped so far; first samples: " +
                    first_paths(batch, 4) + ")");
     return false;

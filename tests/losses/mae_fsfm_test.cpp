@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include "core/config_tree.h"
+#include "core/error.h"
 #include "data/sample.h"
 #include "losses/distill.h"
 #include "losses/fsfm_objective.h"
@@ -73,14 +74,20 @@ TEST(MaeFsfm, TermsTargetBranchAndEmaStep) {
   auto obj = build_fsfm("", vit);
   ASSERT_TRUE(obj);
   EXPECT_TRUE(obj->needs().region_map_or_landmarks);
-  EXPECT_EQ(obj->needs().views, 2);
+  EXPECT_EQ(obj->needs().views, 1);  // the target sees the same image, unmasked
   const auto named = obj->named_parameters();
   EXPECT_TRUE(named.contains("decoder_embed.weight"));
+  EXPECT_EQ(named["mask_token"].size(2), 32);  // shared by both decoders, at the encoder's width
+  EXPECT_TRUE(named.contains("rep_decoder_pred.weight"));
+  EXPECT_TRUE(named.contains("projector.projection_head.1.weight"));  // LayerNorm
   EXPECT_TRUE(named.contains("target_encoder.blocks.1.attn.qkv.weight"));
   EXPECT_FALSE(named["target_encoder.blocks.1.attn.qkv.weight"].requires_grad());
   EXPECT_TRUE(torch::equal(named["target_encoder.blocks.1.attn.qkv.weight"],
                            vit->named_parameters()["blocks.1.attn.qkv.weight"]));
-  EXPECT_TRUE(torch::equal(named["target_projector.fc1.weight"], named["projector.fc1.weight"]));
+  EXPECT_TRUE(torch::equal(named["target.projector.projection_head.0.weight"],
+                           named["projector.projection_head.0.weight"]));
+  EXPECT_TRUE(torch::equal(named["target.rep_decoder_embed.weight"], named["rep_decoder_embed.weight"]));
+  EXPECT_FALSE(named["target.rep_decoder_embed.weight"].requires_grad());
 
   StepContext ctx;
   ctx.generator = at::detail::createCPUGenerator(1);
@@ -94,7 +101,8 @@ TEST(MaeFsfm, TermsTargetBranchAndEmaStep) {
   EXPECT_NEAR(out.total.item<double>(), expected, 1e-5);
   EXPECT_DOUBLE_EQ(out.metrics["momentum"], 0.996);
 
-  // One SGD step on the online branch, then the EMA update with m(1).
+  // One SGD step on the online branch, then the EMA update with m(0), as the authors'
+  // momentum_schedule[it] after iteration it.
   std::vector<at::Tensor> params = vit->parameters();
   for (const auto& p : obj->parameters())
     if (p.requires_grad()) params.push_back(p);
@@ -103,25 +111,47 @@ TEST(MaeFsfm, TermsTargetBranchAndEmaStep) {
   out.total.backward();
   EXPECT_FALSE(named["target_encoder.blocks.1.attn.qkv.weight"].grad().defined());
   const at::Tensor old_target = named["target_encoder.blocks.1.attn.qkv.weight"].clone();
+  const at::Tensor old_target_head = named["target.rep_decoder_pred.weight"].clone();
   opt.step();
   const at::Tensor online = vit->named_parameters()["blocks.1.attn.qkv.weight"];
+  const at::Tensor online_head = named["rep_decoder_pred.weight"];
   ASSERT_FALSE(torch::equal(online, old_target));
+  ASSERT_FALSE(torch::equal(online_head, old_target_head));
   obj->after_step(*vit, ctx);
-  const double m = runtime::cosine_momentum(0.996, 1, 10);
+  const double m = runtime::cosine_momentum(0.996, 0, 10);
   EXPECT_TRUE(torch::allclose(named["target_encoder.blocks.1.attn.qkv.weight"], m * old_target + (1 - m) * online,
                               1e-6, 1e-7));
+  EXPECT_TRUE(torch::allclose(named["target.rep_decoder_pred.weight"], m * old_target_head + (1 - m) * online_head,
+                              1e-6, 1e-7));
+}
+
+// One compute() on a face batch after making the predictor output NaN.
+LossOutput compute_with_nan_predictor(FsfmObjective& obj, models::Backbone& vit) {
+  {
+    torch::NoGradGuard g;
+    obj.named_parameters()["predictor.projection_head.3.bias"].fill_(std::numeric_limits<float>::quiet_NaN());
+  }
+  StepContext ctx;
+  ctx.generator = at::detail::createCPUGenerator(1);
+  return obj.compute(vit, face_batch(4), ctx);
+}
+
+TEST(MaeFsfm, NonFiniteInstanceLossSkipsTheBatchByDefault) {
+  auto vit = tiny_vit();
+  auto obj = build_fsfm("", vit);
+  const LossOutput out = compute_with_nan_predictor(*obj, *vit);
+  EXPECT_NE(out.skip_reason.find("instance loss is"), std::string::npos) << out.skip_reason;
+  EXPECT_NE(out.skip_reason.find("nan"), std::string::npos) << out.skip_reason;
+  EXPECT_EQ(out.metrics.at("instance_skipped"), 1.0);
 }
 
 TEST(MaeFsfm, NonFiniteInstanceTermIsDroppedAndCounted) {
   auto vit = tiny_vit();
-  auto obj = build_fsfm(", instance_loss: byol", vit);
-  {
-    torch::NoGradGuard g;
-    obj->named_parameters()["predictor.fc2.bias"].fill_(std::numeric_limits<float>::quiet_NaN());
-  }
+  auto obj = build_fsfm(", instance_loss: byol, nonfinite_instance: drop_term", vit);
+  LossOutput out = compute_with_nan_predictor(*obj, *vit);
   StepContext ctx;
   ctx.generator = at::detail::createCPUGenerator(1);
-  LossOutput out = obj->compute(*vit, face_batch(4), ctx);
+  EXPECT_TRUE(out.skip_reason.empty());
   EXPECT_TRUE(std::isfinite(out.total.item<double>()));
   EXPECT_EQ(out.terms.size(), 2u);
   EXPECT_EQ(out.metrics["instance_skipped"], 1.0);
@@ -130,10 +160,31 @@ TEST(MaeFsfm, NonFiniteInstanceTermIsDroppedAndCounted) {
   EXPECT_EQ(obj->named_buffers()["instance_skipped"].item<int64_t>(), 2);  // checkpointed
 }
 
-TEST(MaeFsfm, SameViewTargetNeedsOneView) {
-  auto obj = build_fsfm(", target_view: same, mask: {type: random}", tiny_vit());
-  EXPECT_EQ(obj->needs().views, 1);
+TEST(MaeFsfm, DeparturesAreOptions) {
+  // facerep's earlier variant: a second view for the target, the rep decoder over visible tokens
+  // only, BatchNorm heads. Each still trains.
+  auto vit = tiny_vit();
+  auto obj = build_fsfm(", target_view: second, rep_decoder_tokens: visible, head_norm: batch, mask: {type: random}",
+                        vit);
+  EXPECT_EQ(obj->needs().views, 2);
   EXPECT_FALSE(obj->needs().region_map_or_landmarks);
+  EXPECT_TRUE(obj->named_buffers().contains("projector.projection_head.1.running_mean"));
+  StepContext ctx;
+  ctx.generator = at::detail::createCPUGenerator(1);
+  const LossOutput out = obj->compute(*vit, face_batch(4), ctx);
+  EXPECT_TRUE(std::isfinite(out.total.item<double>()));
+  EXPECT_EQ(out.terms.back().first, "instance");
+  out.total.backward();
+  EXPECT_TRUE(obj->named_parameters()["rep_decoder_embed.weight"].grad().defined());
+}
+
+TEST(MaeFsfm, RepDecoderHeadsMustDivideTheWidth) {
+  try {
+    build_fsfm(", rep_decoder_heads: 5", tiny_vit());
+    ADD_FAILURE() << "no error";
+  } catch (const core::ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("objective.rep_decoder_heads"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

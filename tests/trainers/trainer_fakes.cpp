@@ -42,11 +42,13 @@ class LinearBackbone : public models::Backbone {
 
 struct SoftmaxOptions {
   int64_t nan_at_step = 0;
+  int64_t skip_at_step = 0;
   bool nan_always = false;
   double dropout_noise = 0.0;  // adds generator-driven noise to the logits (exercises RNG state)
   template <class V> void visit(V& v) {
     v("nan_at_step", nan_at_step, "make the loss NaN at this step (tests)");
     v("nan_always", nan_always, "every loss is NaN (a diverged run)");
+    v("skip_at_step", skip_at_step, "ask the trainer to skip the batch at this step, once (tests)");
     v("dropout_noise", dropout_noise, "logit noise drawn from the step generator");
   }
 };
@@ -71,6 +73,10 @@ class SoftmaxObjective : public losses::Objective {
       ce = ce * std::nan("");
     }
     losses::LossOutput out;
+    if (o_.skip_at_step > 0 && ctx.step + 1 == o_.skip_at_step && !skip_fired_) {
+      skip_fired_ = true;
+      out.skip_reason = "fake objective asked to skip";
+    }
     if (o_.nan_always) ce = ce * std::nan("");
     out.total = ce;
     out.terms.emplace_back("ce", ce.detach());
@@ -85,7 +91,7 @@ class SoftmaxObjective : public losses::Objective {
 
  private:
   SoftmaxOptions o_;
-  bool fired_ = false;
+  bool fired_ = false, skip_fired_ = false;
   torch::nn::Linear head_{nullptr};
 };
 

@@ -277,6 +277,14 @@ TEST(Trainer, NonFiniteLossIsSkippedAndCountedWhenAsked) {
   for (const auto& s : r.history) EXPECT_TRUE(std::isfinite(s.scalars.at("loss")));
 }
 
+TEST(Trainer, ObjectiveCanAskToSkipABatch) {
+  // FSFM skips a batch whose instance loss is not finite even though its total is finite; no
+  // train.skip_nonfinite needed: the objective decides.
+  const TrainResult r = train(fake_config("train: {steps: 6}\nobjective: {type: test_softmax, skip_at_step: 3}\n"), {});
+  EXPECT_EQ(r.skipped, 1);
+  EXPECT_EQ(r.steps, 6);
+}
+
 TEST(Trainer, SkippingGivesUpWhenEveryBatchIsNonFinite) {
   try {
     train(fake_config("train: {steps: 6, skip_nonfinite: true}\nobjective: {type: test_softmax, nan_always: true}\n"), {});

@@ -30,6 +30,34 @@ void fill_ellipse(cv::Mat* map, const FaceFrame& f, cv::Point2f centre, float ha
               cv::Scalar(cls(r)), cv::FILLED);
 }
 
+void fill_polygon(cv::Mat* map, const std::vector<cv::Point2f>& points, Region r) {
+  std::vector<cv::Point> hull, ints;
+  for (const auto& p : points) ints.emplace_back(cvRound(p.x), cvRound(p.y));
+  cv::convexHull(ints, hull);
+  cv::fillConvexPoly(*map, hull, cv::Scalar(cls(r)));
+}
+
+// 68 iBUG points: each part is the convex hull of its own contour, so the regions follow this
+// face's shape (jaw width, eye opening, lip height) instead of ellipses of fixed proportions.
+// Brows get a band 0.1d thick below their line; the skin reaches 0.35d above the brows (forehead).
+void draw_68_point_parts(cv::Mat* map, const std::vector<cv::Point2f>& p, const FaceFrame& f) {
+  auto range = [&](size_t from, size_t to) { return std::vector<cv::Point2f>(p.begin() + from, p.begin() + to); };
+  std::vector<cv::Point2f> skin = range(0, 17);
+  for (size_t i = 17; i < 27; ++i) skin.push_back(f.at(p[i], 0, -0.35f));
+  fill_polygon(map, skin, Region::kSkin);
+  auto brow = [&](size_t from, Region r) {
+    std::vector<cv::Point2f> band = range(from, from + 5);
+    for (size_t i = from; i < from + 5; ++i) band.push_back(f.at(p[i], 0, 0.1f));
+    fill_polygon(map, band, r);
+  };
+  brow(17, Region::kRightBrow);  // the subject's right: image left in a frontal, unflipped face
+  brow(22, Region::kLeftBrow);
+  fill_polygon(map, range(36, 42), Region::kRightEye);
+  fill_polygon(map, range(42, 48), Region::kLeftEye);
+  fill_polygon(map, range(27, 36), Region::kNose);
+  fill_polygon(map, range(48, 60), Region::kMouth);
+}
+
 }  // namespace
 
 cv::Mat region_map_from_landmarks(const std::vector<float>& xy, int height, int width) {
@@ -60,6 +88,14 @@ cv::Mat region_map_from_landmarks(const std::vector<float>& xy, int height, int 
 
   cv::Mat map(height, width, CV_8U, cv::Scalar(cls(Region::kBackground)));
   const cv::Point2f face_centre = f.at((eye_mid + mouth_mid) * 0.5f, 0.0f, -0.15f);
+  if (points == 68) {
+    std::vector<cv::Point2f> all;
+    for (size_t i = 0; i < 68; ++i) all.push_back(pt(i));
+    // Hair: the upper cap only, so none shows beside a jaw narrower than the ellipse.
+    fill_ellipse(&map, f, f.at(face_centre, 0.0f, -0.6f), 1.05f * f.d, 0.85f * f.d, Region::kHair);
+    draw_68_point_parts(&map, all, f);
+    return map;
+  }
   // Hair first: the skin ellipse drawn next leaves only the band above (and beside) the face.
   fill_ellipse(&map, f, f.at(face_centre, 0.0f, -0.6f), 1.05f * f.d, 1.45f * f.d, Region::kHair);
   fill_ellipse(&map, f, face_centre, 0.95f * f.d, 1.45f * f.d, Region::kSkin);

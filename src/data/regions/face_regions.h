@@ -10,9 +10,11 @@
 
 namespace facerep::data {
 
-// A rough region map of an aligned face from its landmarks (pixel coordinates x0,y0,x1,y1,...).
-// 5 points (eye, eye, nose tip, mouth corner, mouth corner, in any left/right order) or 68 iBUG
-// points (reduced to those 5). Everything is scaled by the inter-ocular distance d:
+// A region map of a face from its landmarks (pixel coordinates x0,y0,x1,y1,...).
+// 68 iBUG points: polygons, each part the convex hull of its own contour (jaw + forehead for the
+// skin, brow bands, eye and lip contours, nose bridge + nostrils), hair above the face.
+// 5 points (eye, eye, nose tip, mouth corner, mouth corner, in any left/right order): ellipses
+// scaled by the inter-ocular distance d:
 //   eyes: ellipses 0.24d x 0.12d around each eye; brows: ellipses 0.28d x 0.08d, 0.32d above
 //   each eye; nose: ellipse from the eye line to just below the tip, 0.18d wide; mouth: ellipse
 //   through both corners, 0.14d tall; skin: ellipse centred between eyes and mouth, 0.95d x 1.45d

@@ -1,4 +1,5 @@
 #include "data/register.h"
+#include "data/regions/region_transform.h"
 #include "data/transforms/transform.h"
 #include "data/transforms/align.h"
 #include "data/transforms/color.h"
@@ -31,6 +32,8 @@ void register_transforms() {
   add<RandomErasing, RandomErasingOptions>("random_erasing", "erase a random rectangle with probability p");
   add<Normalize, NormalizeOptions>("normalize", "to float RGB, (x/255 - mean) / std (else collation uses 0.5/0.5)");
   add<Align, AlignOptions>("align", "warp onto the ArcFace 5-point template using the sample's landmarks");
+  add<FaceRegions, FaceRegionsOptions>(
+      "face_regions", "facial-region map from the sample's landmarks or a template of an aligned crop (for crfr_p)");
 }
 
 }  // namespace facerep::data
