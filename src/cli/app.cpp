@@ -47,6 +47,8 @@ const std::vector<Command>& commands() {
       {"viz", nullptr, cmd_viz, "visualise a model (e.g. MAE reconstructions)"},
       {"bench", "data", cmd_bench_data, "measure data-loading throughput"},
       {"bench", "train", cmd_bench_train, "measure training-step time (also of a multi-process job)", Launch::kMulti},
+      {"bench", "classifier", cmd_bench_classifier, "memory per rank of the sharded classifier (partial_fc)",
+       Launch::kMulti},
       {"info", nullptr, cmd_info, "versions, devices, threads, BLAS and allocator", Launch::kAnywhere},
   };
   return table;

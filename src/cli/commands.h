@@ -16,5 +16,6 @@ int cmd_embed(int argc, char** argv);        // facerep embed CHECKPOINT --data 
 int cmd_viz(int argc, char** argv);          // facerep viz mae CHECKPOINT ...
 int cmd_bench_data(int argc, char** argv);   // facerep bench data CONFIG
 int cmd_bench_train(int argc, char** argv);  // facerep bench train CONFIG --steps N
+int cmd_bench_classifier(int argc, char** argv);  // facerep bench classifier --classes N
 int cmd_info(int argc, char** argv);         // facerep info
 }  // namespace facerep::cli

@@ -6,6 +6,8 @@
 #include <torch/torch.h>
 
 #include "core/error.h"
+#include "data/dataset.h"
+#include "data/sources/verification_bin.h"
 #include "eval/embed.h"
 #include "eval/eval_data.h"
 #include "eval/pair_list.h"
@@ -35,13 +37,35 @@ std::vector<IndexPair> match_pairs(const std::vector<PathPair>& pairs, const Emb
   }
   return out;
 }
+
+// The options of the evaluator's dataset: data as configured, or with the .bin as its source.
+data::DatasetOptions verification_dataset_options(const VerificationOptions& o) {
+  if (o.bin.empty()) return o.data;
+  data::DatasetOptions d = o.data;
+  data::VerificationBinOptions bin;
+  bin.path = o.bin;
+  d.source = core::ComponentSpec{"verification_bin", "bin", bin, {}};
+  return d;
+}
+
+// A .bin's pairs are its consecutive images: rows 2i and 2i+1 of the embedded set.
+std::vector<IndexPair> bin_pairs(const data::Dataset& dataset) {
+  const auto* source = dynamic_cast<const data::VerificationBinSource*>(&dataset.source());
+  FACEREP_CHECK(source != nullptr, "verification: bin set but the dataset's source is not the .bin");
+  std::vector<IndexPair> out;
+  for (size_t i = 0; i < source->same().size(); ++i)
+    out.push_back({static_cast<int64_t>(2 * i), static_cast<int64_t>(2 * i + 1), source->same()[i]});
+  return out;
+}
 }  // namespace
 
 EvalResult VerificationEvaluator::evaluate(models::Backbone& model, const EvalContext& ctx) {
-  const auto dataset = build_eval_dataset(options_.data, ctx);
+  const auto dataset = build_eval_dataset(verification_dataset_options(options_), ctx);
   const Embedded e = embed_all(model, *dataset, options_.batch_size, options_.flip, ctx.device);
   std::vector<IndexPair> pairs;
-  if (options_.pairs == "generate") {
+  if (!options_.bin.empty()) {
+    pairs = bin_pairs(*dataset);
+  } else if (options_.pairs == "generate") {
     pairs = generate_pairs(e.identities, options_.num_pairs, ctx.seed + static_cast<uint64_t>(options_.seed));
   } else {
     const std::string file = resolve_against(ctx.base_dir, options_.pairs);

@@ -4,6 +4,8 @@
 // Pairs: `generate` (balanced, seeded, from the source's identity labels), a CSV `path1,path2,same`
 // or an LFW pairs.txt (images under image_root as name/name_%04d.jpg). Pair paths must name
 // samples of data.source (e.g. an image_folder over the same root); all of the source is embedded.
+// `bin:` reads an insightface verification set (lfw.bin, cfp_fp.bin, agedb_30.bin) instead: its
+// images replace data.source (data.transforms still apply) and its own pairs are scored.
 // Writes results.json, results.md, roc.csv and roc.png to ctx.out_dir.
 #include <cstdint>
 #include <memory>
@@ -15,6 +17,7 @@
 namespace facerep::eval {
 
 struct VerificationOptions : EmbeddingEvalOptions {
+  std::string bin;
   std::string pairs = "generate";
   std::string image_root;
   int num_pairs = 600;
@@ -22,11 +25,15 @@ struct VerificationOptions : EmbeddingEvalOptions {
 
   template <class V> void visit(V& v) {
     visit_head(v, "verification", "source + transforms (default transforms: resize to the model's size)");
+    v("bin", bin, "insightface verification .bin (lfw.bin, cfp_fp.bin, agedb_30.bin): its images and pairs "
+                  "replace data.source and pairs");
     v("pairs", pairs, "generate | a CSV path1,path2,same | an LFW pairs.txt").non_empty();
     v("image_root", image_root, "for pairs.txt: folder holding name/name_%04d.jpg");
     v.require(!v.reading() || pairs == "generate" || pairs.size() < 4 ||
                   pairs.substr(pairs.size() - 4) == ".csv" || !image_root.empty(),
               "image_root", "is needed with an LFW pairs.txt (" + pairs + ")");
+    v.require(!v.reading() || bin.empty() || pairs == "generate", "pairs",
+              "cannot be combined with bin (" + bin + " holds its own pairs)");
     v("num_pairs", num_pairs, "with pairs: generate, how many (half same, half different)").min(2);
     v("seed", seed, "with pairs: generate, added to the run seed").min(0);
     v("folds", folds, "cross-validation folds (consecutive blocks of pairs)").min(2);

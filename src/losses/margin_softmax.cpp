@@ -26,9 +26,10 @@ at::Tensor margin_target_logit(const at::Tensor& cos_theta, const MarginOptions&
 }
 
 at::Tensor margin_logits(const at::Tensor& cos_theta, const at::Tensor& labels, const MarginOptions& o) {
-  const at::Tensor index = labels.view({-1, 1});
+  const at::Tensor index = labels.view({-1, 1}).clamp_min(0);
   const at::Tensor target_cos = cos_theta.gather(1, index);
-  const at::Tensor target = margin_target_logit(target_cos, o);
+  // Rows without a column here write their own cosine back (a no-op for values and gradients).
+  const at::Tensor target = torch::where(labels.view({-1, 1}) >= 0, margin_target_logit(target_cos, o), target_cos);
   // scatter is out-of-place here, so autograd sees both the cosines and the margined targets.
   return cos_theta.scatter(1, index, target) * o.scale;
 }

@@ -47,7 +47,8 @@ struct SphereFaceOptions : MarginOptions {
 // With easy_margin, entries with cosθ ≤ 0 keep plain cosθ instead.
 at::Tensor margin_target_logit(const at::Tensor& cos_theta, const MarginOptions& o);
 
-// Scaled logits [B,C] from cosines [B,C] and labels [B]: s·cosθ, target column margined.
+// Scaled logits [B,C] from cosines [B,C] and labels [B]: s·cosθ, target column margined. A label
+// of −1 leaves its row unmargined: the sharded classifier's rows whose class another rank holds.
 at::Tensor margin_logits(const at::Tensor& cos_theta, const at::Tensor& labels, const MarginOptions& o);
 
 class MarginSoftmax : public Objective {

@@ -60,6 +60,10 @@ class Objective : public torch::nn::Module {
   // Called after each optimizer step (EMA teacher update, momentum schedules).
   virtual void after_step(models::Backbone& model, const StepContext& ctx) {}
   virtual DataNeeds needs() const { return {}; }
+  // Parameters that differ by rank in a multi-process run (a sharded classifier's centres): the
+  // trainer neither broadcasts them from rank 0 nor averages their gradients, which already are
+  // the whole job's.
+  virtual std::vector<at::Tensor> sharded_parameters() const { return {}; }
   // Capability: objectives with a pixel decoder (mae, fsfm) reconstruct masked images for
   // evaluators and pictures; nullptr for the others.
   virtual MaskedReconstructor* masked_reconstructor() { return nullptr; }

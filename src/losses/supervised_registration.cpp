@@ -1,6 +1,8 @@
 #include <memory>
 
+#include "dist/collectives.h"
 #include "losses/margin_softmax.h"
+#include "losses/partial_fc.h"
 #include "losses/register.h"
 #include "losses/softmax_classifier.h"
 #include "losses/symmetry.h"
@@ -25,6 +27,12 @@ void register_supervised_objectives() {
   add_margin<CosFaceOptions>("cosface", "additive cosine margin softmax (m3 = 0.35, s = 64)");
   add_margin<SphereFaceOptions>("sphereface",
                                 "multiplicative angular margin softmax on normalised features (m1 = 1.35, s = 64)");
+  r.add<PartialFCOptions>("partial_fc",
+                          "margin softmax (ArcFace defaults) with the class centres split across the processes; "
+                          "optional negative-centre sampling",
+                          [](const PartialFCOptions& o, const ObjectiveContext& ctx) {
+                            return std::make_shared<PartialFC>(o, ctx, dist::current());
+                          });
   r.add<SoftmaxOptions>("softmax", "linear classifier + cross-entropy (baseline)",
                         [](const SoftmaxOptions& o, const ObjectiveContext& ctx) {
                           return std::make_shared<SoftmaxClassifier>(o, ctx);

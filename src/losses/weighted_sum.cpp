@@ -72,4 +72,13 @@ DataNeeds WeightedSum::needs() const {
   return n;
 }
 
+std::vector<at::Tensor> WeightedSum::sharded_parameters() const {
+  std::vector<at::Tensor> out;
+  for (const auto& part : parts_) {
+    const std::vector<at::Tensor> p = part->sharded_parameters();
+    out.insert(out.end(), p.begin(), p.end());
+  }
+  return out;
+}
+
 }  // namespace facerep::losses

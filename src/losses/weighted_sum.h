@@ -37,6 +37,7 @@ class WeightedSum : public Objective {
   LossOutput compute(models::Backbone& model, const data::Batch& batch, StepContext& ctx) override;
   void after_step(models::Backbone& model, const StepContext& ctx) override;
   DataNeeds needs() const override;
+  std::vector<at::Tensor> sharded_parameters() const override;
 
  private:
   void adopt(std::vector<std::shared_ptr<Objective>> parts, std::vector<std::string> prefixes,

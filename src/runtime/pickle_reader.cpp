@@ -34,10 +34,10 @@ class Reader {
 
   PyRef run() {
     while (true) {
-      const size_t at = pos_;
+      op_start_ = pos_;
       const unsigned char op = byte();
       if (op == '.') break;
-      step(op, at);
+      step(op);
     }
     if (stack_.size() != 1) fail("pickle ended with " + std::to_string(stack_.size()) + " values on the stack");
     return stack_.back();
@@ -45,7 +45,8 @@ class Reader {
 
  private:
   [[noreturn]] void fail(const std::string& what) const {
-    throw core::RuntimeError(where_ + ": corrupt pickle: " + what);
+    // The offset of the opcode being read lets a damaged file be inspected with a hex dump.
+    throw core::RuntimeError(where_ + ": corrupt pickle at offset " + std::to_string(op_start_) + ": " + what);
   }
   void need(size_t n) const {
     if (pos_ + n > data_.size()) fail("truncated (needs " + std::to_string(n) + " bytes at offset " + std::to_string(pos_) + ")");
@@ -138,7 +139,7 @@ class Reader {
     return static_cast<int64_t>(v);
   }
 
-  void step(unsigned char op, size_t at) {
+  void step(unsigned char op) {
     using K = PyValue::Kind;
     switch (op) {
       case 0x80: byte(); break;                       // PROTO
@@ -258,7 +259,7 @@ class Reader {
       default: {
         char buf[8];
         std::snprintf(buf, sizeof buf, "0x%02x", op);
-        fail(std::string("unsupported opcode ") + buf + " at offset " + std::to_string(at));
+        fail(std::string("unsupported opcode ") + buf);
       }
     }
   }
@@ -267,6 +268,7 @@ class Reader {
   const PickleHooks& hooks_;
   std::string where_;
   size_t pos_ = 0;
+  size_t op_start_ = 0;
   std::vector<PyRef> stack_;
   std::vector<size_t> marks_;
   std::unordered_map<uint64_t, PyRef> memo_;

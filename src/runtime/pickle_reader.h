@@ -59,7 +59,8 @@ struct PickleHooks {
 };
 
 // Parses `data` (a whole pickle stream). `where` names the source in errors. Throws
-// core::RuntimeError on malformed or truncated input.
+// core::RuntimeError on malformed or truncated input, naming `where` and the byte offset of the
+// opcode being read.
 PyRef read_pickle(const std::string& data, const PickleHooks& hooks, const std::string& where);
 
 }  // namespace facerep::runtime

@@ -17,6 +17,7 @@
 #include "core/stop_signal.h"
 #include "dist/collectives.h"
 #include "dist/grad_reducer.h"
+#include "dist/sharded_grad_norm.h"
 #include "runtime/checkpoint.h"
 #include "runtime/memory_format.h"
 #include "runtime/rng.h"
@@ -30,6 +31,19 @@ namespace facerep::trainers {
 namespace fs = std::filesystem;
 
 namespace {
+bool in_tensor_set(const at::Tensor& t, const std::vector<at::Tensor>& set) {
+  for (const auto& s : set)
+    if (t.unsafeGetTensorImpl() == s.unsafeGetTensorImpl()) return true;
+  return false;
+}
+
+std::vector<at::Tensor> without_tensors(const std::vector<at::Tensor>& all, const std::vector<at::Tensor>& drop) {
+  std::vector<at::Tensor> out;
+  for (const auto& t : all)
+    if (!in_tensor_set(t, drop)) out.push_back(t);
+  return out;
+}
+
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -112,11 +126,28 @@ void Trainer::build() {
   objective_ = losses::objective_registry().build(config_.objective, octx);
   objective_->to(device_);
   check_needs();
+  sharded_ = objective_->sharded_parameters();
+  if (world_ > 1 && !sharded_.empty()) {
+    // Checkpoints are rank 0's alone, so they hold its shard of the classifier only.
+    if (!setup_.resume.empty())
+      throw core::ConfigError("objective " + config_.objective.type + ": a run over " + std::to_string(world_) +
+                              " processes cannot resume (" + setup_.resume +
+                              "): checkpoints hold rank 0's shard of the class centres only; resume in one process");
+    // The fp16 loss scaler decides "overflow, skip the step" from each rank's own gradients;
+    // with sharded centres those differ by rank and the ranks could disagree.
+    if (precision_ == runtime::Precision::kFp16)
+      throw core::ConfigError("run.precision: fp16 with objective " + config_.objective.type + " over " +
+                              std::to_string(world_) + " processes is not supported (use bf16 or fp32)");
+    core::log_warn("objective " + config_.objective.type +
+                   ": checkpoints of this run hold rank 0's shard of the class centres only (the backbone is whole)");
+  }
   if (world_ > 1) {
-    // Rank 0's initial weights everywhere (before EMA and optimizer copy them).
+    // Rank 0's initial weights everywhere (before EMA and optimizer copy them); sharded centres
+    // differ by rank by design.
     std::vector<at::Tensor> tensors;
     for (const auto& [name, t] : runtime::module_state(*model_)) tensors.push_back(t);
-    for (const auto& [name, t] : runtime::module_state(*objective_)) tensors.push_back(t);
+    for (const auto& [name, t] : runtime::module_state(*objective_))
+      if (!in_tensor_set(t, sharded_)) tensors.push_back(t);
     dist::broadcast_tensors(tensors, *dist::current(), "broadcast of rank 0's initial parameters and buffers");
   }
 
@@ -135,7 +166,7 @@ void Trainer::build() {
   scaler_ = std::make_unique<runtime::LossScaler>(precision_ == runtime::Precision::kFp16);
   objective_generator_ = runtime::make_cpu_generator(config_.run.seed, /*stream=*/1);
   if (world_ > 1)
-    reducer_ = std::make_unique<dist::GradReducer>(*dist::current(), optimizer_->parameters(),
+    reducer_ = std::make_unique<dist::GradReducer>(*dist::current(), without_tensors(optimizer_->parameters(), sharded_),
                                                    config_.train.dist_bucket_mb);
 
   int64_t n_params = 0;
@@ -285,7 +316,10 @@ bool Trainer::train_step(const data::Batch& host_batch, StepInfo& info) {
   const bool grads_finite = scaler_->unscale(params);
   if (grads_finite) {
     if (config_.train.grad_clip > 0.0) {
-      const double norm = torch::nn::utils::clip_grad_norm_(params, config_.train.grad_clip);
+      const double norm =
+          sharded_.empty() ? torch::nn::utils::clip_grad_norm_(params, config_.train.grad_clip)
+                           : dist::clip_grad_norm_sharded(without_tensors(params, sharded_), sharded_,
+                                                          config_.train.grad_clip, dist::current());
       scalars["grad_norm"] = norm;
     }
     optimizer_->step();

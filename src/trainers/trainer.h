@@ -178,6 +178,7 @@ class Trainer {
   int rank_ = 0;
   int world_ = 1;
   std::unique_ptr<dist::GradReducer> reducer_;  // null in a single-process run
+  std::vector<at::Tensor> sharded_;              // objective_->sharded_parameters()
   int64_t total_steps_ = 0;
   std::vector<std::unique_ptr<TrainerHook>> hooks_;
   std::unique_ptr<core::MetricsWriter> metrics_;

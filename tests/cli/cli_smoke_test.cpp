@@ -17,7 +17,7 @@ TEST(Cli, AppHelpListsEveryCommand) {
   std::string out;
   ASSERT_EQ(facerep("--help", &out), 0) << out;
   for (const char* c : {"train", "eval", "fewshot", "sweep", "data", "config", "export", "embed",
-                        "viz", "bench data", "bench train", "info"})
+                        "viz", "bench data", "bench train", "bench classifier", "info"})
     EXPECT_NE(out.find("\n  " + std::string(c) + " "), std::string::npos) << c << "\n" << out;
   EXPECT_EQ(facerep("", &out), 2);
   EXPECT_NE(out.find("usage: facerep <command>"), std::string::npos);
@@ -34,7 +34,7 @@ TEST(Cli, UnknownCommandSuggestsTheNearest) {
   EXPECT_EQ(facerep("trian", &out), 2);
   EXPECT_EQ(out, "facerep: unknown command 'trian' (did you mean train?); see facerep --help\n");
   EXPECT_EQ(facerep("bench", &out), 2);
-  EXPECT_NE(out.find("facerep: bench: missing subcommand (one of: data, train)"), std::string::npos) << out;
+  EXPECT_NE(out.find("facerep: bench: missing subcommand (one of: data, train, classifier)"), std::string::npos) << out;
   EXPECT_EQ(facerep("bench gpu", &out), 2);
   EXPECT_NE(out.find("unknown subcommand 'gpu'"), std::string::npos) << out;
   EXPECT_EQ(facerep("bench --help", &out), 0);
@@ -52,7 +52,16 @@ TEST_P(CliSubcommandHelp, PrintsUsageAndExitsZero) {
 INSTANTIATE_TEST_SUITE_P(Cli, CliSubcommandHelp,
                          ::testing::Values("train", "eval", "fewshot", "sweep", "data", "config",
                                            "export", "embed", "viz", "bench data", "bench train",
-                                           "info"));
+                                           "bench classifier", "info"));
+
+TEST(Cli, BenchClassifierPrintsMemoryPerRank) {
+  std::string out;
+  ASSERT_EQ(facerep("bench classifier --classes 50 --dim 8 --batch 8 --sample-rate 0.5", &out), 0) << out;
+  EXPECT_NE(out.find("\"world\": 1"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"centres\": 50"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"weights_mb\": "), std::string::npos) << out;
+  EXPECT_EQ(facerep("bench classifier --sample-rate 0", &out), 2) << out;
+}
 
 TEST(Cli, ConfigValidateReportsFileLineKeyAndExitsTwo) {
   testing::TempDir dir;

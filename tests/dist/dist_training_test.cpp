@@ -105,6 +105,40 @@ TEST(DistTraining, TwoProcessesArcFaceMatchOneProcessWithTheSameGlobalBatch) {
   EXPECT_EQ(a.ranks[1].output.find("run folder"), std::string::npos) << a.ranks[1].output;
 }
 
+// partial_fc splits the centres over the ranks and draws them alike on 1 or 2 processes: the
+// backbone of 2 processes must end where 1 process with the same micro-batches ends. (The
+// checkpoint of the 2-process run holds rank 0's shard of the centres only, so only the model is
+// compared.)
+TEST(DistTraining, TwoProcessesPartialFcMatchOneProcessWithTheSameGlobalBatch) {
+  TempDir dir;
+  // Two steps: the first is bit-identical; after it the split sums (softmax normaliser over two
+  // shards, embedding gradient summed over two ranks) round differently, and this tiny recipe's
+  // centres grow ~100× in a step, which amplifies that rounding (≈2e-6 after 2 steps, 1e-4 after 3).
+  const std::string args =
+      tiny_args("configs/recognition/tiny_arcface.yaml") + " --set objective.type=partial_fc --set train.steps=2";
+  const TrainingRun two = train_ranks(dir, "two", 2, args);
+  const TrainingRun same = train_ranks(dir, "same", 1, args + " --set train.grad_accum=2");
+  ASSERT_FALSE(two.checkpoint.empty());
+  ASSERT_FALSE(same.checkpoint.empty());
+  const runtime::Checkpoint a = runtime::load_checkpoint(two.checkpoint);
+  const runtime::Checkpoint b = runtime::load_checkpoint(same.checkpoint);
+  double diff = 0.0, scale = 1e-12;
+  ASSERT_EQ(a.model.size(), b.model.size());
+  for (size_t i = 0; i < a.model.size(); ++i) {
+    if (is_batch_norm_statistic(a.model[i].first) || !a.model[i].second.is_floating_point()) continue;
+    diff = std::max(diff, (a.model[i].second - b.model[i].second).abs().max().item<double>());
+    scale = std::max(scale, a.model[i].second.abs().max().item<double>());
+  }
+  std::cout << "partial_fc: 2 processes vs 1 (same micro-batches), model " << diff / scale << " centres "
+            << (a.objective[0].second - b.objective[0].second.narrow(0, 0, 8)).abs().max().item<double>() << " of "
+            << b.objective[0].second.abs().max().item<double>() << "\n";
+  EXPECT_LT(diff / scale, 1e-5);
+  // Rank 0's shard: half of the 16 classes.
+  ASSERT_EQ(a.objective.size(), 1u);
+  EXPECT_EQ(a.objective[0].second.size(0), 8);
+  EXPECT_TRUE(at::allclose(a.objective[0].second, b.objective[0].second.narrow(0, 0, 8), 1e-4, 1e-6));
+}
+
 // MAE masks are drawn per micro-batch from (seed, step, micro-batch index over all ranks): 2
 // processes × 2 micro-batches each draw what 1 process × 4 micro-batches draws, and not what 1
 // process × 2 micro-batches draws (the same samples, other masks). AdamW divides by the

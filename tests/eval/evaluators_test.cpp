@@ -14,6 +14,7 @@
 #include "eval/pair_list.h"
 #include "eval/report.h"
 #include "losses/test_backbone.h"
+#include "eval/mean_colour_backbone.h"
 #include "test_support.h"
 
 namespace facerep::eval {
@@ -54,13 +55,7 @@ class PaletteSource : public data::Source {
 };
 
 // Mean colour as the embedding: identities are perfectly separable by angle.
-class MeanColour : public models::Backbone {
- public:
-  at::Tensor forward(const at::Tensor& images) override { return images.mean({2, 3}) + 0.0 * scale_; }
-  int64_t embedding_dim() const override { return 3; }
-  int64_t image_size() const override { return 8; }
-  at::Tensor scale_ = register_parameter("scale", torch::ones({1}));
-};
+using testing_models::MeanColour;
 
 void register_palette() {
   if (!data::source_registry().contains("test_palette"))

@@ -6,6 +6,7 @@
 #include "data/sources/packed.h"
 #include "data/sources/recordio.h"
 #include "data/sources/synthetic.h"
+#include "data/sources/verification_bin.h"
 
 namespace facerep::data {
 void register_sources() {
@@ -25,5 +26,8 @@ void register_sources() {
   r.add<PackedSourceOptions>(
       "packed", "facerep packed file(s): pre-aligned crops + labels, memory-mapped",
       [](const PackedSourceOptions& o, const SourceContext& c) { return std::make_shared<PackedSource>(o, c); });
+  r.add<VerificationBinOptions>(
+      "verification_bin", "insightface verification set (lfw.bin, cfp_fp.bin, agedb_30.bin): pairs 2i, 2i+1",
+      [](const VerificationBinOptions& o, const SourceContext& c) { return std::make_shared<VerificationBinSource>(o, c); });
 }
 }  // namespace facerep::data
