@@ -8,6 +8,7 @@
 #include "cli/common.h"
 #include "core/error.h"
 #include "dist/job.h"
+#include "runtime/compat.h"
 #include "trainers/trainer.h"
 
 namespace facerep::cli {
@@ -27,6 +28,14 @@ std::string num(double v) {
   std::snprintf(buf, sizeof(buf), "%.6g", v);
   return buf;
 }
+// Peak memory the CUDA caching allocator handed out over the run; null on CPU (and with a CPU
+// build of LibTorch, which lacks the allocator's statistics).
+std::string peak_device_mb(const c10::Device& device) {
+  if (!device.is_cuda()) return "null";
+  const double mb = runtime::compat::cuda_peak_allocated_mb(device.index() < 0 ? 0 : device.index());
+  return mb < 0 ? "null" : num(mb);
+}
+
 void print_figures(const trainers::ExperimentConfig& config, const trainers::Trainer& trainer,
                    const trainers::TrainResult& r, int64_t warmup, int world) {
   std::vector<double> step_s, compute_s, data_s, comm_s, comm_fraction, ips;
@@ -53,9 +62,7 @@ void print_figures(const trainers::ExperimentConfig& config, const trainers::Tra
             << ", \"allreduce_wait_s_median\": " << num(quantile(comm_s, 0.5))
             << ", \"allreduce_wait_fraction_median\": " << num(quantile(comm_fraction, 0.5))
             << ", \"peak_rss_mb\": " << num(static_cast<double>(ru.ru_maxrss) / 1024.0)
-            // Peak device memory needs the CUDA allocator's statistics, which the CPU build of
-            // LibTorch does not ship; null until a CUDA build adds it through runtime/compat.h.
-            << ", \"peak_device_mb\": null"
+            << ", \"peak_device_mb\": " << peak_device_mb(trainer.device())
             << ", \"final_loss\": " << num(r.history.empty() ? 0.0 : r.history.back().scalars.at("loss")) << "}\n";
 }
 }  // namespace

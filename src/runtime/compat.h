@@ -21,4 +21,11 @@ void clear_autocast_cache();
 // q, k, v: [B, H, N, D]. Returns [B, H, N, D].
 at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v);
 
+// Peak bytes the CUDA caching allocator has handed out on `device` since the last reset, in MiB;
+// -1 when this LibTorch is a CPU build (its statistics live in libc10_cuda, absent there).
+double cuda_peak_allocated_mb(int device);
+// Whether this LibTorch is a CUDA build (it may still find no GPU at run time).
+bool cuda_build();
+void reset_cuda_peak_allocated(int device);
+
 }  // namespace facerep::runtime::compat

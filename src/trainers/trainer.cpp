@@ -25,6 +25,7 @@
 #include "trainers/batch_slice.h"
 #include "trainers/checkpoint_model.h"
 #include "trainers/loader_stream.h"
+#include "trainers/sharded_state.h"
 #include "trainers/trainer_hooks.h"
 
 namespace facerep::trainers {
@@ -127,20 +128,12 @@ void Trainer::build() {
   objective_->to(device_);
   check_needs();
   sharded_ = objective_->sharded_parameters();
-  if (world_ > 1 && !sharded_.empty()) {
-    // Checkpoints are rank 0's alone, so they hold its shard of the classifier only.
-    if (!setup_.resume.empty())
-      throw core::ConfigError("objective " + config_.objective.type + ": a run over " + std::to_string(world_) +
-                              " processes cannot resume (" + setup_.resume +
-                              "): checkpoints hold rank 0's shard of the class centres only; resume in one process");
-    // The fp16 loss scaler decides "overflow, skip the step" from each rank's own gradients;
-    // with sharded centres those differ by rank and the ranks could disagree.
-    if (precision_ == runtime::Precision::kFp16)
-      throw core::ConfigError("run.precision: fp16 with objective " + config_.objective.type + " over " +
-                              std::to_string(world_) + " processes is not supported (use bf16 or fp32)");
-    core::log_warn("objective " + config_.objective.type +
-                   ": checkpoints of this run hold rank 0's shard of the class centres only (the backbone is whole)");
-  }
+  if (!sharded_.empty()) sharded_keys_ = sharded_keys(*objective_, sharded_);
+  // The fp16 loss scaler decides "overflow, skip the step" from each rank's own gradients; with
+  // sharded centres those differ by rank and the ranks could disagree.
+  if (world_ > 1 && !sharded_.empty() && precision_ == runtime::Precision::kFp16)
+    throw core::ConfigError("run.precision: fp16 with objective " + config_.objective.type + " over " +
+                            std::to_string(world_) + " processes is not supported (use bf16 or fp32)");
   if (world_ > 1) {
     // Rank 0's initial weights everywhere (before EMA and optimizer copy them); sharded centres
     // differ by rank by design.
@@ -393,6 +386,12 @@ void Trainer::save_emergency_checkpoint() noexcept {
   // A failure (an evaluator, a full disk, a diverged loss) must not cost the steps trained since
   // the last checkpoint. Rank 0 alone, without collectives: the other ranks may be gone.
   if (setup_.run_dir.empty() || !is_main() || progress_.step <= 0 || progress_.step == last_checkpoint_step_) return;
+  if (world_ > 1 && !sharded_keys_.empty()) {
+    core::log_error("no checkpoint after the failure: the sharded " + config_.objective.type +
+                    " tensors need every process, which may be gone; resume from " +
+                    (last_checkpoint_.empty() ? std::string("the start") : last_checkpoint_));
+    return;
+  }
   char name[64];
   std::snprintf(name, sizeof(name), "step_%08lld.ckpt", static_cast<long long>(progress_.step));
   const fs::path file = fs::path(setup_.run_dir) / "checkpoints" / name;
@@ -526,10 +525,16 @@ TrainingState Trainer::training_state() const {
 }
 
 void Trainer::save_checkpoint(const std::string& path) {
-  if (is_main()) {
-    runtime::Checkpoint c;
-    training_state().save(c);
-    runtime::save_checkpoint(c, path);
+  // Sharded tensors are saved whole: every rank hands its block to rank 0 (sharded_state.h).
+  const bool gather = world_ > 1 && !sharded_keys_.empty();
+  if (is_main() || gather) {
+    TrainingState s = training_state();
+    if (gather) gather_sharded(s.objective, s.optimizer, sharded_keys_, *dist::current());
+    if (is_main()) {
+      runtime::Checkpoint c;
+      s.save(c);
+      runtime::save_checkpoint(c, path);
+    }
   }
   last_checkpoint_ = path;
   last_checkpoint_step_ = progress_.step;
@@ -555,7 +560,11 @@ void Trainer::restore(const TrainingState& s) {
                              "', this config uses '" + optimizer_->type() + "'");
   try {
     runtime::load_module_state(*model_, s.model, "checkpoint model");
-    runtime::load_module_state(*objective_, s.objective, "checkpoint objective");
+    runtime::NamedTensors objective_state = s.objective, optimizer_state = s.optimizer;
+    if (!sharded_keys_.empty())
+      slice_sharded(objective_state, optimizer_state, sharded_keys_, world_ > 1 ? dist::current() : nullptr,
+                    "checkpoint objective");
+    runtime::load_module_state(*objective_, objective_state, "checkpoint objective");
     if (ema_) {
       if (s.ema.empty()) {
         core::log_warn(path + ": checkpoint has no EMA weights; EMA restarts from the model");
@@ -564,7 +573,7 @@ void Trainer::restore(const TrainingState& s) {
         ema_->load_state(s.ema);
       }
     }
-    optimizer_->load_state(s.optimizer);
+    optimizer_->load_state(optimizer_state);
   } catch (const core::RuntimeError& e) {
     throw core::RuntimeError(path + ": " + e.what());
   }

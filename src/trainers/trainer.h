@@ -35,6 +35,7 @@
 #include "trainers/experiment_config.h"
 #include "trainers/optimizer.h"
 #include "trainers/schedule.h"
+#include "trainers/sharded_state.h"
 #include "trainers/training_state.h"
 
 namespace facerep::core {
@@ -128,7 +129,8 @@ class Trainer {
   // Everything needed to continue from here.
   TrainingState training_state() const;
   // Writes training_state() to `path` (atomically); it becomes last_checkpoint(). Rank 0 writes;
-  // other ranks only note the path.
+  // other ranks only note the path, after handing rank 0 their blocks of sharded tensors (so
+  // every rank must call it).
   void save_checkpoint(const std::string& path);
   // Appends a hook (they run in order: logging, evaluation, checkpoints by default).
   void add_hook(std::unique_ptr<TrainerHook> hook);
@@ -179,6 +181,7 @@ class Trainer {
   int world_ = 1;
   std::unique_ptr<dist::GradReducer> reducer_;  // null in a single-process run
   std::vector<at::Tensor> sharded_;              // objective_->sharded_parameters()
+  ShardedKeys sharded_keys_;                     // their names and this rank's rows
   int64_t total_steps_ = 0;
   std::vector<std::unique_ptr<TrainerHook>> hooks_;
   std::unique_ptr<core::MetricsWriter> metrics_;

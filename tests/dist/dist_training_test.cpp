@@ -106,9 +106,8 @@ TEST(DistTraining, TwoProcessesArcFaceMatchOneProcessWithTheSameGlobalBatch) {
 }
 
 // partial_fc splits the centres over the ranks and draws them alike on 1 or 2 processes: the
-// backbone of 2 processes must end where 1 process with the same micro-batches ends. (The
-// checkpoint of the 2-process run holds rank 0's shard of the centres only, so only the model is
-// compared.)
+// backbone of 2 processes must end where 1 process with the same micro-batches ends, and the
+// checkpoint of the 2-process run holds the whole centres, gathered from both ranks.
 TEST(DistTraining, TwoProcessesPartialFcMatchOneProcessWithTheSameGlobalBatch) {
   TempDir dir;
   // Two steps: the first is bit-identical; after it the split sums (softmax normaliser over two
@@ -130,13 +129,64 @@ TEST(DistTraining, TwoProcessesPartialFcMatchOneProcessWithTheSameGlobalBatch) {
     scale = std::max(scale, a.model[i].second.abs().max().item<double>());
   }
   std::cout << "partial_fc: 2 processes vs 1 (same micro-batches), model " << diff / scale << " centres "
-            << (a.objective[0].second - b.objective[0].second.narrow(0, 0, 8)).abs().max().item<double>() << " of "
+            << (a.objective[0].second - b.objective[0].second).abs().max().item<double>() << " of "
             << b.objective[0].second.abs().max().item<double>() << "\n";
   EXPECT_LT(diff / scale, 1e-5);
-  // Rank 0's shard: half of the 16 classes.
+  // All 16 classes: rank 0's 8 and rank 1's 8, in order.
   ASSERT_EQ(a.objective.size(), 1u);
-  EXPECT_EQ(a.objective[0].second.size(0), 8);
-  EXPECT_TRUE(at::allclose(a.objective[0].second, b.objective[0].second.narrow(0, 0, 8), 1e-4, 1e-6));
+  EXPECT_EQ(a.objective[0].second.size(0), 16);
+  EXPECT_TRUE(at::allclose(a.objective[0].second, b.objective[0].second, 1e-4, 1e-6));
+}
+
+// A sharded classifier resumes on any number of processes: the checkpoint holds the centres and
+// their momentum whole, and each rank takes its rows back. A ViT (no batch norm) and sampling
+// rate 1 (nothing drawn) make the split of a step's batch irrelevant, so stopping a 2-process run
+// and continuing it on 2 or on 1 process must end where the uninterrupted run ends.
+std::string partial_fc_vit_args(int steps) {
+  return tiny_args("configs/recognition/tiny_arcface.yaml") +
+         " --set objective.type=partial_fc --set train.steps=" + std::to_string(steps) +
+         " --set 'model={type: vit, size: tiny, depth: 1, width: 32, heads: 2, patch: 8, image_size: 32, pool: mean}'";
+}
+
+std::string stop_and_resume(const TempDir& dir, const std::string& args, int stop_after, int resume_world) {
+  const TrainingRun first = train_ranks(dir, "split", 2, args + " --stop-after " + std::to_string(stop_after));
+  if (first.checkpoint.empty()) return "";
+  const runtime::Checkpoint stopped = runtime::load_checkpoint(first.checkpoint);
+  EXPECT_EQ(stopped.counter("step"), stop_after);
+  EXPECT_EQ(stopped.objective.at(0).second.size(0), 16);  // whole, not rank 0's 8
+  const std::string run_dir = std::filesystem::path(first.checkpoint).parent_path().parent_path().string();
+  const std::string logs = dir.file("resume_logs");
+  std::filesystem::create_directories(logs);
+  const auto ranks = run_facerep_ranks(resume_world, "train " + run_dir + "/config.yaml --resume " + run_dir, logs);
+  for (size_t r = 0; r < ranks.size(); ++r) {
+    EXPECT_EQ(ranks[r].exit_code, 0) << "resumed rank " << r << ":\n" << ranks[r].output;
+    if (r == 0) EXPECT_NE(ranks[r].output.find("resumed from"), std::string::npos) << ranks[r].output;
+  }
+  return run_dir + "/checkpoints/last.ckpt";
+}
+
+TEST(DistTraining, PartialFcStoppedOnTwoProcessesResumesOnTwo) {
+  TempDir dir;
+  const std::string args = partial_fc_vit_args(3);
+  const TrainingRun reference = train_ranks(dir, "reference", 2, args);
+  const std::string resumed = stop_and_resume(dir, args, 2, 2);
+  ASSERT_FALSE(reference.checkpoint.empty());
+  ASSERT_FALSE(resumed.empty());
+  const double diff = max_relative_difference(reference.checkpoint, resumed);
+  std::cout << "partial_fc: 2 processes stopped and resumed on 2 vs uninterrupted: " << diff << "\n";
+  EXPECT_LT(diff, 1e-6);
+}
+
+TEST(DistTraining, PartialFcStoppedOnTwoProcessesResumesOnOne) {
+  TempDir dir;
+  const std::string args = partial_fc_vit_args(2);
+  const TrainingRun reference = train_ranks(dir, "reference", 1, args);
+  const std::string resumed = stop_and_resume(dir, args, 1, 1);
+  ASSERT_FALSE(reference.checkpoint.empty());
+  ASSERT_FALSE(resumed.empty());
+  const double diff = max_relative_difference(reference.checkpoint, resumed);
+  std::cout << "partial_fc: 2 processes for 1 step then 1 process vs 1 throughout: " << diff << "\n";
+  EXPECT_LT(diff, 1e-5);
 }
 
 // MAE masks are drawn per micro-batch from (seed, step, micro-batch index over all ranks): 2
