@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include "core/error.h"
+#include "dist/collectives.h"
 #include "losses/batch_checks.h"
 
 namespace facerep::losses {
@@ -108,7 +109,11 @@ LossOutput TripletObjective::compute(models::Backbone& model, const data::Batch&
     for (int64_t i = 0; i < unknown.size(0); ++i) rows.push_back(unknown[i][0].item<int64_t>());
     throw core::RuntimeError("triplet: sample(s) without an identity label (-1): " + describe_samples(batch, rows));
   }
-  const TripletLoss r = triplet_loss(emb, labels, options_);
+  // Mining over the whole job's batch: every rank gathers every rank's embeddings (their gradient
+  // flows back through the gather) and labels and computes the same loss, so the trainer's
+  // average of the ranks' gradients is the gradient of the one-process loss over that batch
+  // (each rank's rows get the gradient summed over the W identical losses, averaged by W).
+  const TripletLoss r = triplet_loss(dist::all_gather_cat(emb), dist::all_gather_cat(labels), options_);
   LossOutput out;
   out.total = r.loss;
   out.terms.emplace_back("triplet", r.loss);

@@ -189,6 +189,19 @@ TEST(DistTraining, PartialFcStoppedOnTwoProcessesResumesOnOne) {
   EXPECT_LT(diff, 1e-5);
 }
 
+// Triplet mining over the whole job's batch: 2 processes with 4 samples each gather their
+// embeddings and mine over all 8, as 1 process with the 8 does (a ViT: no batch norm), and not as
+// 1 process mining within each half (grad_accum 2 splits the batch the same way).
+TEST(DistTraining, TwoProcessesTripletMineOverTheWholeBatch) {
+  const std::string args =
+      tiny_args("configs/recognition/tiny_triplet.yaml") +
+      " --set 'model={type: vit, size: tiny, depth: 1, width: 32, heads: 2, patch: 8, image_size: 32, pool: mean}'";
+  const Agreement a = two_against_one(args, "", "", " --set train.grad_accum=2");
+  std::cout << "triplet: 2 processes vs 1 (whole batch) " << a.same << ", vs 1 mining within halves " << a.other << "\n";
+  EXPECT_LT(a.same, 1e-5);
+  EXPECT_GT(a.other, 10 * a.same + 1e-5);
+}
+
 // MAE masks are drawn per micro-batch from (seed, step, micro-batch index over all ranks): 2
 // processes × 2 micro-batches each draw what 1 process × 4 micro-batches draws, and not what 1
 // process × 2 micro-batches draws (the same samples, other masks). AdamW divides by the
