@@ -6,6 +6,8 @@
 
 #include "core/error.h"
 #include "data/collate.h"
+#include "dist/collectives.h"
+#include "dist/communicator.h"
 
 namespace facerep::eval {
 
@@ -45,20 +47,64 @@ void for_each_batch(const data::Dataset& dataset, int64_t batch_size,
   for_each_batch(dataset, rows, batch_size, fn);
 }
 
+namespace {
+
+// Every rank's `paths`, in rank order: sent as one byte tensor per rank, each path ended by '\0'.
+std::vector<std::string> all_gather_paths(const std::vector<std::string>& paths, c10::Device device) {
+  std::string bytes;
+  for (const auto& p : paths) bytes.append(p).push_back('\0');
+  at::Tensor mine = torch::empty({static_cast<int64_t>(bytes.size())}, torch::kUInt8);
+  std::copy(bytes.begin(), bytes.end(), mine.data_ptr<uint8_t>());
+  const at::Tensor all = dist::all_gather_cat(mine.to(device)).cpu();
+  const auto* data = all.data_ptr<uint8_t>();
+  std::vector<std::string> out;
+  std::string current;
+  for (int64_t i = 0; i < all.numel(); ++i) {
+    if (data[i] == 0) {
+      out.push_back(std::move(current));
+      current.clear();
+    } else {
+      current.push_back(static_cast<char>(data[i]));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 Embedded embed_all(models::Backbone& model, const data::Dataset& dataset, int64_t batch_size, bool flip_tta,
                    c10::Device device) {
   torch::NoGradGuard no_grad;
   EvalModeGuard eval_mode(model);
+  // In a multi-process run whose ranks all evaluate (Evaluator::runs_on_every_rank), rank r of W
+  // embeds the contiguous share [N·r/W, N·(r+1)/W) and the shares are gathered in rank order, so
+  // each sample is embedded once and every rank ends with the whole set in dataset order.
+  dist::Communicator* comm = dist::current();
+  const int world = comm ? comm->world_size() : 1, rank = comm ? comm->rank() : 0;
+  const int64_t n = dataset.size();
+  std::vector<int64_t> rows;
+  for (int64_t i = n * rank / world; i < n * (rank + 1) / world; ++i) rows.push_back(i);
+
   Embedded out;
-  std::vector<at::Tensor> chunks;
-  for_each_batch(dataset, batch_size, [&](const data::Batch& batch) {
-    chunks.push_back(embed_images(model, batch.images.to(device), flip_tta).cpu());
+  std::vector<at::Tensor> chunks, id_chunks;
+  for_each_batch(dataset, rows, batch_size, [&](const data::Batch& batch) {
+    chunks.push_back(embed_images(model, batch.images.to(device), flip_tta));
     for (const auto& p : batch.paths) out.paths.push_back(p);
-    const at::Tensor ids = batch.identity.defined() ? batch.identity.to(torch::kLong).cpu()
-                                                    : torch::full({batch.size()}, -1, torch::kLong);
-    for (int64_t i = 0; i < ids.numel(); ++i) out.identities.push_back(ids[i].item<int64_t>());
+    id_chunks.push_back(batch.identity.defined() ? batch.identity.to(torch::kLong).cpu()
+                                                 : torch::full({batch.size()}, -1, torch::kLong));
   });
-  out.embeddings = chunks.empty() ? torch::zeros({0, model.embedding_dim()}) : torch::cat(chunks, 0);
+  at::Tensor embeddings = chunks.empty() ? torch::zeros({0, model.embedding_dim()}, torch::TensorOptions().device(device))
+                                         : torch::cat(chunks, 0);
+  at::Tensor ids = id_chunks.empty() ? torch::zeros({0}, torch::kLong) : torch::cat(id_chunks, 0);
+  if (world > 1) {
+    // NCCL gathers device tensors, Gloo host ones: both take them where the model runs.
+    embeddings = dist::all_gather_cat(embeddings.contiguous());
+    ids = dist::all_gather_cat(ids.to(device));
+    out.paths = all_gather_paths(out.paths, device);
+  }
+  out.embeddings = embeddings.cpu();
+  ids = ids.cpu();
+  out.identities.assign(ids.data_ptr<int64_t>(), ids.data_ptr<int64_t>() + ids.numel());
   return out;
 }
 

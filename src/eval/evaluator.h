@@ -53,6 +53,12 @@ class Evaluator {
   virtual ~Evaluator() = default;
   virtual EvalResult evaluate(models::Backbone& model, const EvalContext& ctx) = 0;
   virtual bool needs_objective() const { return false; }
+  // True for evaluators whose work is embedding their dataset with embed_all: in a
+  // multi-process run every rank calls evaluate, embed_all splits the samples over the ranks and
+  // all-gathers the embeddings, so each sample is embedded once; every rank then computes the
+  // same metrics and only rank 0 writes reports (EvalContext::out_dir is empty elsewhere). The
+  // others run on rank 0 alone while the other ranks wait.
+  virtual bool runs_on_every_rank() const { return false; }
 };
 
 using EvaluatorRegistry = core::Registry<Evaluator>;

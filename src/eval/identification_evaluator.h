@@ -27,6 +27,7 @@ class IdentificationEvaluator : public Evaluator {
  public:
   explicit IdentificationEvaluator(const IdentificationOptions& options) : options_(options) {}
   EvalResult evaluate(models::Backbone& model, const EvalContext& ctx) override;
+  bool runs_on_every_rank() const override { return true; }  // its work is embed_all
 
  private:
   IdentificationOptions options_;
@@ -53,6 +54,7 @@ class KShotEvaluator : public Evaluator {
  public:
   explicit KShotEvaluator(const KShotOptions& options) : options_(options) {}
   EvalResult evaluate(models::Backbone& model, const EvalContext& ctx) override;
+  bool runs_on_every_rank() const override { return true; }  // its work is embed_all
 
  private:
   KShotOptions options_;

@@ -45,6 +45,7 @@ class VerificationEvaluator : public Evaluator {
  public:
   explicit VerificationEvaluator(const VerificationOptions& options) : options_(options) {}
   EvalResult evaluate(models::Backbone& model, const EvalContext& ctx) override;
+  bool runs_on_every_rank() const override { return true; }  // its work is embed_all
 
  private:
   VerificationOptions options_;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <optional>
 #include <sstream>
 
 #include <torch/torch.h>
@@ -412,12 +413,10 @@ void Trainer::save_emergency_checkpoint() noexcept {
 Evaluation Trainer::evaluate() {
   Evaluation evaluation;
   if (evaluators_.empty()) return evaluation;
-  if (is_main()) {
-    const dist::AloneScope alone;  // an evaluator's collective would wait for ranks that are not evaluating
-    evaluation = evaluate_here();
-  }
-  // The other ranks wait here for rank 0's evaluation (run.dist_timeout_s bounds it) and learn
-  // whether it set a new best, so every rank's hooks take the same collective steps.
+  evaluation = evaluate_here();
+  // The other ranks learn whether rank 0's evaluation set a new best (waiting meanwhile for the
+  // evaluations rank 0 runs alone: run.dist_timeout_s bounds it), so every rank's hooks take the
+  // same collective steps.
   if (world_ > 1)
     evaluation.new_best = dist::broadcast_flag(evaluation.new_best, 0, "wait for rank 0's evaluation");
   for (auto& h : hooks_) h->on_evaluation(*this, evaluation);
@@ -436,6 +435,15 @@ Evaluation Trainer::evaluate_here() {
     model_->train();
     objective_->train();
   };
+  bool shared = false;
+  for (const auto& e : evaluators_) shared = shared || (world_ > 1 && e->runs_on_every_rank());
+  if (shared) {
+    // Each rank keeps its own batch-norm statistics; rank 0's are the checkpoint's, so every rank
+    // embeds its share of an evaluation with those.
+    const std::vector<at::Tensor> buffers = model_->buffers();
+    if (!buffers.empty())
+      dist::broadcast_tensors(buffers, *dist::current(), "rank 0's buffers (batch-norm statistics) for the evaluation");
+  }
   const std::vector<std::string> eval_folders = eval::eval_folder_names(config_.eval);
   const data::InferencePreprocessing preprocessing = model_preprocessing(config_, *model_);
   try {
@@ -447,7 +455,13 @@ Evaluation Trainer::evaluate_here() {
       ctx.base_dir = config_.base_dir;
       ctx.preprocessing = preprocessing;
       ctx.objective = objective_.get();
-      if (!setup_.run_dir.empty()) {
+      // Evaluators that split their work over the ranks run on every rank; the others on rank 0
+      // alone, where a collective would wait for ranks that are not evaluating.
+      const bool everywhere = world_ > 1 && evaluators_[i]->runs_on_every_rank();
+      if (!everywhere && !is_main()) continue;
+      std::optional<dist::AloneScope> alone;
+      if (!everywhere) alone.emplace();
+      if (!setup_.run_dir.empty() && is_main()) {
         ctx.out_dir = (std::filesystem::path(setup_.run_dir) / "eval" /
                        (eval_folders[i] + "-" + std::to_string(progress_.step)))
                           .string();
@@ -461,6 +475,7 @@ Evaluation Trainer::evaluate_here() {
     throw;
   }
   resume_training();
+  if (!is_main()) return evaluation;  // rank 0 holds every result, selects and logs
   evaluation.new_best = record_evaluations(results);
   log_evaluations(*this, results);
   return evaluation;

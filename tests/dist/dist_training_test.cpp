@@ -202,6 +202,40 @@ TEST(DistTraining, TwoProcessesTripletMineOverTheWholeBatch) {
   EXPECT_GT(a.other, 10 * a.same + 1e-5);
 }
 
+// Evaluation shares its work: each of 2 ranks embeds half of an evaluation set (13 images each
+// from 26, a split that is not a multiple of the batch) and the halves are gathered in order, so
+// the metrics equal a single process's evaluation of the same checkpoint.
+TEST(DistTraining, TwoProcessesEvaluateTheirHalvesAndAgreeWithOneProcess) {
+  TempDir dir;
+  const std::string eval =
+      " --set 'eval=[{type: verification, role: test, pairs: generate, num_pairs: 60, folds: 5, batch_size: 4,"
+      " data: {source: {type: synthetic, identities: 13, per_identity: 2, size: 32, seed: 1000}}},"
+      " {type: identification, name: ident, batch_size: 4, gallery_per_identity: 1,"
+      " data: {source: {type: synthetic, identities: 13, per_identity: 2, size: 32, seed: 1000}}}]'";
+  const TrainingRun two = train_ranks(dir, "two", 2, tiny_args("configs/recognition/tiny_arcface.yaml") + eval);
+  ASSERT_FALSE(two.checkpoint.empty());
+  const std::string run_dir = std::filesystem::path(two.checkpoint).parent_path().parent_path().string();
+  const std::string metrics = read_file(run_dir + "/metrics.jsonl");
+  std::string output;
+  ASSERT_EQ(run_facerep("eval " + run_dir + "/config.yaml --checkpoint " + two.checkpoint + " --out " +
+                            dir.file("single"),
+                        &output),
+            0)
+      << output;
+  // The same numbers in the trained run's metrics and in the single-process evaluation's.
+  const std::string single = read_file(dir.file("single") + "/metrics.jsonl");
+  auto value = [](const std::string& jsonl, const std::string& key) {
+    const size_t at = jsonl.rfind("\"" + key + "\"");
+    EXPECT_NE(at, std::string::npos) << key << " not in " << jsonl;
+    return at == std::string::npos ? -1.0 : std::stod(jsonl.substr(jsonl.find(':', at) + 1));
+  };
+  for (const char* key : {"test/verification/accuracy", "test/verification/auc", "test/ident/rank1"}) {
+    const double trained = value(metrics, key), alone = value(single, key);
+    std::cout << key << ": 2 ranks " << trained << ", 1 process " << alone << "\n";
+    EXPECT_NEAR(trained, alone, 1e-9) << key;
+  }
+}
+
 // MAE masks are drawn per micro-batch from (seed, step, micro-batch index over all ranks): 2
 // processes × 2 micro-batches each draw what 1 process × 4 micro-batches draws, and not what 1
 // process × 2 micro-batches draws (the same samples, other masks). AdamW divides by the
