@@ -22,7 +22,8 @@ struct DatasetOptions {
     v("views", views, "augmented views per sample (2 for instance discrimination)").min(1).max(8);
     v("on_error", on_error, "a bad sample: fail (stop, naming it) or skip (log and count it)")
         .one_of({"fail", "skip"});
-    v("max_skipped", max_skipped, "with on_error: skip, fail once more than this many are skipped")
+    v("max_skipped", max_skipped, "with on_error: skip, fail once more than this many distinct samples are skipped (a bad "
+      "file counts once however many epochs meet it)")
         .min(0);
     v("roi_decode", roi_decode,
       "with views: 1 and a first transform resize/center_crop/random_resized_crop, decode only "

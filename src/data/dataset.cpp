@@ -44,7 +44,15 @@ Dataset::Dataset(std::shared_ptr<Source> source, std::vector<std::shared_ptr<Tra
 int64_t Dataset::size() const { return source_->size(); }
 const Source& Dataset::source() const { return *source_; }
 const NormalizeOptions& Dataset::normalization() const { return *normalization_; }
-int64_t Dataset::skipped() const { return skipped_.load(); }
+int64_t Dataset::skipped() const {
+  const std::lock_guard<std::mutex> lock(skipped_mutex_);
+  return static_cast<int64_t>(skipped_.size());
+}
+
+int64_t Dataset::skip_events() const {
+  const std::lock_guard<std::mutex> lock(skipped_mutex_);
+  return skip_events_;
+}
 
 std::optional<std::vector<Sample>> Dataset::get(int64_t index, int64_t epoch) const {
   if (index < 0 || index >= size())
@@ -78,8 +86,15 @@ std::optional<std::vector<Sample>> Dataset::get(int64_t index, int64_t epoch) co
   } catch (const std::exception& e) {
     const std::string reason = where + ": " + e.what();
     if (options_.on_error != "skip") throw core::RuntimeError(reason);
-    const int64_t count = ++skipped_;
-    core::log_warn("skipped " + reason);
+    bool first_time = false;
+    int64_t count = 0;
+    {
+      const std::lock_guard<std::mutex> lock(skipped_mutex_);
+      first_time = skipped_.insert(index).second;
+      count = static_cast<int64_t>(skipped_.size());
+      ++skip_events_;
+    }
+    if (first_time) core::log_warn("skipped " + reason);  // later epochs meet it silently (counted)
     if (count > options_.max_skipped)
       throw core::RuntimeError(std::to_string(count) + " samples skipped, more than max_skipped = " +
                                std::to_string(options_.max_skipped) + "; last: " + reason);

@@ -3,10 +3,11 @@
 // Sample `index` of `epoch`, view `v`, is transformed with a generator seeded from
 // (seed, epoch, index, v), so the data a model sees never depends on the number of workers or
 // on which thread decoded what.
-#include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -42,9 +43,11 @@ class Dataset {
   // (logged, counted; throws core::RuntimeError once more than max_skipped were skipped).
   // With on_error "fail", throws core::RuntimeError "sample <index> (<path>): <reason>".
   std::optional<std::vector<Sample>> get(int64_t index, int64_t epoch) const;
-  // Samples skipped so far (over the dataset's life, all epochs; a batch fetched twice after a
-  // loader seek counts its skips twice).
+  // Distinct samples skipped so far (over the dataset's life: a bad file counts once however
+  // many epochs meet it); max_skipped limits this number.
   int64_t skipped() const;
+  // Times a sample was skipped (each epoch that met it, each refetch after a loader seek).
+  int64_t skip_events() const;
   // True when samples are decoded region-first (data.<split>.roi_decode, views 1, a first
   // transform that plans its crop; see roi_decode.h).
   bool roi_decode() const { return roi_decode_; }
@@ -60,7 +63,9 @@ class Dataset {
 
   std::shared_ptr<NormalizeOptions> normalization_;
   bool roi_decode_ = false;
-  mutable std::atomic<int64_t> skipped_{0};
+  mutable std::mutex skipped_mutex_;
+  mutable std::set<int64_t> skipped_;  // indices of the samples skipped
+  mutable int64_t skip_events_ = 0;
 };
 
 }  // namespace facerep::data

@@ -28,6 +28,9 @@ class BatchStream {
   // The sampler's name ("shuffle", "m_per_class", ...) for checking the objective's needs.
   virtual std::string sampler() const = 0;
   virtual int views() const { return 1; }
+  // Samples passed over with data.train.on_error: skip: distinct ones, and times met.
+  virtual int64_t skipped_samples() const { return 0; }
+  virtual int64_t skip_events() const { return 0; }
   virtual std::string describe() const = 0;
 };
 

@@ -27,6 +27,8 @@ class LoaderStream : public BatchStream {
   void seek(const StreamPosition& pos) override { loader_->seek({pos.epoch, pos.batch}); }
   int64_t batches_per_epoch() const override { return loader_->batches_per_epoch(); }
   int64_t num_identities() const override { return dataset_->source().num_identities(); }
+  int64_t skipped_samples() const override { return dataset_->skipped(); }
+  int64_t skip_events() const override { return dataset_->skip_events(); }
   std::string sampler() const override { return sampler_; }
   int views() const override { return views_; }
   std::string describe() const override { return dataset_->source().describe(); }

@@ -314,6 +314,9 @@ bool Trainer::train_step(const data::Batch& host_batch, StepInfo& info) {
           sharded_.empty() ? torch::nn::utils::clip_grad_norm_(params, config_.train.grad_clip)
                            : dist::clip_grad_norm_sharded(without_tensors(params, sharded_), sharded_,
                                                           config_.train.grad_clip, dist::current());
+      // The norm is known here anyway: a finite loss with non-finite gradients follows the
+      // non-finite loss policy (without clipping it would cost a sync per step to look).
+      if (!std::isfinite(norm)) return skip_nonfinite_gradients(batch, norm);
       scalars["grad_norm"] = norm;
     }
     optimizer_->step();
@@ -322,6 +325,7 @@ bool Trainer::train_step(const data::Batch& host_batch, StepInfo& info) {
                    std::to_string(scaler_->current_scale() * 0.5));
   }
   scaler_->update(grads_finite);
+  if (!grads_finite) check_loss_scale();
   ++progress_.step;
   objective_->after_step(*model_, ctx);
   if (ema_) ema_->update(*model_);
@@ -407,6 +411,38 @@ void Trainer::save_emergency_checkpoint() noexcept {
                    file.string() + " (resume from it)");
   } catch (const std::exception& e) {
     core::log_error(std::string("could not save the weights after the failure: ") + e.what());
+  }
+}
+
+bool Trainer::skip_nonfinite_gradients(const data::Batch& batch, double norm) {
+  const std::string what = "step " + std::to_string(progress_.step + 1) + ": the loss is finite but the gradient norm is " +
+                           value_text(norm) + " (batch: " + first_paths(batch, 8) + ")";
+  const std::string last = "last good checkpoint: " + (last_checkpoint_.empty() ? std::string("none") : last_checkpoint_);
+  if (!config_.train.skip_nonfinite)
+    throw core::RuntimeError(what + "; " + last + " (set train.skip_nonfinite: true to skip such batches)");
+  optimizer_->zero_grad();
+  ++progress_.skipped;
+  if (++consecutive_skips_ > kMaxConsecutiveSkips)
+    throw core::RuntimeError(what + "; " + std::to_string(consecutive_skips_) +
+                             " batches in a row were non-finite: training has diverged (" + last + ")");
+  core::log_warn(what + ", batch skipped (" + std::to_string(progress_.skipped) + " skipped so far)");
+  return false;
+}
+
+void Trainer::check_loss_scale() {
+  // fp16 keeps halving the loss scale while gradients overflow. Below 1 the unscaled gradients
+  // themselves overflow fp16; once it falls under fp16's smallest subnormal (2^-24) no scale can
+  // recover, and the run would only skip steps from then on.
+  const double scale = scaler_->current_scale();
+  if (scale < std::ldexp(1.0, -24))
+    throw core::RuntimeError("step " + std::to_string(progress_.step) + ": fp16 loss scale underflow (" +
+                             value_text(scale) + "): the gradients overflow fp16 at any scale; train in bf16 or fp32 "
+                             "(run.precision), or lower the learning rate; last good checkpoint: " +
+                             (last_checkpoint_.empty() ? std::string("none") : last_checkpoint_));
+  if (scale < 1.0 && !loss_scale_warned_) {
+    loss_scale_warned_ = true;
+    core::log_warn("fp16 loss scale fell to " + value_text(scale) +
+                   ": gradients overflow fp16 even unscaled; the run is close to diverging");
   }
 }
 

@@ -116,6 +116,7 @@ class Trainer {
   const std::string& last_checkpoint() const { return last_checkpoint_; }
   int64_t total_steps() const { return total_steps_; }
   int64_t steps_per_epoch() const { return data_->batches_per_epoch(); }
+  const BatchStream& data_stream() const { return *data_; }
   const c10::Device& device() const { return device_; }
   // This process in the job (dist/collectives.h): rank 0 evaluates, logs and checkpoints.
   int rank() const { return rank_; }
@@ -144,6 +145,11 @@ class Trainer {
   int agreed_stop_signal() const;
   // After a failure: writes a checkpoint of the current step when none exists (rank 0).
   void save_emergency_checkpoint() noexcept;
+  // A finite loss whose gradient norm is not: skip and count, or stop (train.skip_nonfinite).
+  // Returns false (no step taken) or throws core::RuntimeError.
+  bool skip_nonfinite_gradients(const data::Batch& batch, double norm);
+  // After an fp16 overflow: warns once when the loss scale falls below 1, stops when it underflows.
+  void check_loss_scale();
   void build();
   void restore(const TrainingState& state);
   // Offers the first validation result's primary metric to best_; true when it set a new best.
@@ -181,6 +187,7 @@ class Trainer {
   int world_ = 1;
   std::unique_ptr<dist::GradReducer> reducer_;  // null in a single-process run
   std::vector<at::Tensor> sharded_;              // objective_->sharded_parameters()
+  bool loss_scale_warned_ = false;
   ShardedKeys sharded_keys_;                     // their names and this rank's rows
   int64_t total_steps_ = 0;
   std::vector<std::unique_ptr<TrainerHook>> hooks_;

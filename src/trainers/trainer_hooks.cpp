@@ -58,6 +58,10 @@ void LoggingHook::after_step(Trainer& t, const StepInfo& info) {
   scalars["epoch"] = static_cast<double>(info.epoch);
   scalars["images_per_s"] = window_seconds_ > 0 ? window_images_ / window_seconds_ : 0.0;
   if (t.progress().skipped > 0) scalars["skipped_batches"] = static_cast<double>(t.progress().skipped);
+  if (const int64_t bad = t.data_stream().skipped_samples(); bad > 0) {
+    scalars["skipped_samples"] = static_cast<double>(bad);
+    scalars["skip_events"] = static_cast<double>(t.data_stream().skip_events());
+  }
   if (auto* m = t.metrics()) m->write(info.step, "train", scalars);
   if (!progress_) {
     std::string line = "step " + std::to_string(info.step) + "/" + std::to_string(t.total_steps());
@@ -72,6 +76,17 @@ void LoggingHook::after_step(Trainer& t, const StepInfo& info) {
 
 void LoggingHook::on_end(Trainer& t, bool) {
   if (progress_) progress_->finish();
+  // Every run that passed over bad samples says so at its end, whatever the log level: each
+  // process its own (in a multi-process run the ranks read different samples).
+  if (const int64_t bad = t.data_stream().skipped_samples(); bad > 0) {
+    const int64_t events = t.data_stream().skip_events();
+    core::log_warn("data: " + std::to_string(bad) + " distinct sample(s) skipped (" + std::to_string(events) +
+                   " time(s) read, counting the loader's read-ahead) with data.train.on_error: skip; each is named in a 'skipped' "
+                   "warning above and in log.txt");
+    if (auto* m = t.metrics())
+      m->write(t.progress().step, "data",
+               {{"skipped_samples", static_cast<double>(bad)}, {"skip_events", static_cast<double>(events)}});
+  }
   if (auto* m = t.metrics()) m->flush();
 }
 

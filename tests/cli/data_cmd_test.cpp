@@ -38,6 +38,34 @@ TEST(DataCommand, SynthPackCheckRoundTrip) {
   EXPECT_NE(out.find(dir.file("s/images/1/0.png") + ": empty file (zero bytes)"), std::string::npos) << out;
 }
 
+// A training run over a folder with one broken image and on_error: skip reports, at its end and
+// in metrics.jsonl, that one distinct file was skipped, met in every epoch, and names it once.
+TEST(DataCommand, TrainingReportsSkippedFilesAtItsEnd) {
+  testing::TempDir dir;
+  int code = -1;
+  std::string out = run("data synth --out " + dir.file("s") + " --identities 4 --per-identity 4 --size 32", &code);
+  ASSERT_EQ(code, 0) << out;
+  testing::write_file(dir.file("s/images/2/1.png"), "not a png");
+  out = run("train " + testing::source_dir() + "/configs/recognition/tiny_arcface.yaml --set run.root=" +
+                dir.file("runs") + " --set 'eval=[]' --set run.threads=1 --set data.loader.workers=1" +
+                " --set 'data.train.source={type: image_folder, root: " + dir.file("s/images") + "}'" +
+                " --set data.train.on_error=skip --set data.train.max_skipped=1 --set train.batch_size=4" +
+                " --set data.loader.drop_last=false --set train.epochs=3 --set train.log_every=100",
+            &code);
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("data: 1 distinct sample(s) skipped ("), std::string::npos) << out;
+  EXPECT_EQ(out.find("WARN skipped"), out.rfind("WARN skipped")) << "named once:\n" << out;
+  std::string metrics;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir.file("runs")))
+    if (e.path().filename() == "metrics.jsonl") metrics = testing::read_file(e.path().string());
+  EXPECT_NE(metrics.find("\"phase\": \"data\""), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("\"skipped_samples\": 1"), std::string::npos) << metrics;
+  // Met in each of the 3 epochs (and perhaps once more by the loader's read-ahead).
+  const size_t events = metrics.rfind("\"skip_events\": ");
+  ASSERT_NE(events, std::string::npos) << metrics;
+  EXPECT_GE(std::stoi(metrics.substr(events + 15)), 3) << metrics;
+}
+
 TEST(DataCommand, ShowDrawsAContactSheetFromAConfigOrAPath) {
   testing::TempDir dir;
   int code = -1;

@@ -161,6 +161,22 @@ TEST(PipelineLoader, SkippedSamplesShrinkTheBatchAndAreCounted) {
   core::set_log_console(nullptr);
 }
 
+TEST(PipelineLoader, ABadFileCountsOnceAgainstMaxSkippedAcrossEpochs) {
+  std::ostringstream log;
+  core::set_log_console(&log);
+  auto ds = dataset(8, {3}, "skip", 1);
+  for (int64_t epoch = 0; epoch < 3; ++epoch) {
+    for (int64_t i = 0; i < 8; ++i) EXPECT_EQ(ds->get(i, epoch).has_value(), i != 3) << i;
+  }
+  EXPECT_EQ(ds->skipped(), 1);      // one distinct file: max_skipped = 1 does not trip
+  EXPECT_EQ(ds->skip_events(), 3);  // met once per epoch
+  // Named once, not once per epoch.
+  const std::string text = log.str();
+  EXPECT_NE(text.find("fake/3"), std::string::npos) << text;
+  EXPECT_EQ(text.find("fake/3", text.find("fake/3") + 1), std::string::npos) << text;
+  core::set_log_console(nullptr);
+}
+
 TEST(PipelineLoader, ViewsAreIndependentAugmentationsOfOneSample) {
   auto ds = dataset(4, {}, "fail", 0, 2);
   const auto views = ds->get(2, 0);

@@ -44,10 +44,12 @@ struct SoftmaxOptions {
   int64_t nan_at_step = 0;
   int64_t skip_at_step = 0;
   bool nan_always = false;
+  int64_t nan_grad_at_step = 0;
   double dropout_noise = 0.0;  // adds generator-driven noise to the logits (exercises RNG state)
   template <class V> void visit(V& v) {
     v("nan_at_step", nan_at_step, "make the loss NaN at this step (tests)");
     v("nan_always", nan_always, "every loss is NaN (a diverged run)");
+    v("nan_grad_at_step", nan_grad_at_step, "a finite loss with NaN gradients at this step (once)");
     v("skip_at_step", skip_at_step, "ask the trainer to skip the batch at this step, once (tests)");
     v("dropout_noise", dropout_noise, "logit noise drawn from the step generator");
   }
@@ -78,6 +80,11 @@ class SoftmaxObjective : public losses::Objective {
       out.skip_reason = "fake objective asked to skip";
     }
     if (o_.nan_always) ce = ce * std::nan("");
+    if (o_.nan_grad_at_step > 0 && ctx.step + 1 == o_.nan_grad_at_step && !grad_fired_) {
+      grad_fired_ = true;
+      // sqrt(|0|) adds 0 to the loss, but its derivative at 0 is infinite: 0 · ∞ = NaN gradients.
+      ce = ce + at::sqrt((logits.sum() * 0.0).abs());
+    }
     out.total = ce;
     out.terms.emplace_back("ce", ce.detach());
     out.metrics["acc"] = (logits.argmax(1) == batch.identity).to(at::kFloat).mean().item<double>();
@@ -91,7 +98,7 @@ class SoftmaxObjective : public losses::Objective {
 
  private:
   SoftmaxOptions o_;
-  bool fired_ = false, skip_fired_ = false;
+  bool fired_ = false, skip_fired_ = false, grad_fired_ = false;
   torch::nn::Linear head_{nullptr};
 };
 

@@ -277,6 +277,23 @@ TEST(Trainer, NonFiniteLossIsSkippedAndCountedWhenAsked) {
   for (const auto& s : r.history) EXPECT_TRUE(std::isfinite(s.scalars.at("loss")));
 }
 
+// A finite loss with non-finite gradients follows the same policy as a non-finite loss, seen
+// through the gradient norm that clipping computes: stop naming the step, or skip and count.
+TEST(Trainer, NonFiniteGradientsOfAFiniteLossStopOrAreSkipped) {
+  const std::string objective = "objective: {type: test_softmax, nan_grad_at_step: 3}\n";
+  try {
+    train(fake_config("train: {steps: 6, grad_clip: 5.0}\n" + objective), {});
+    FAIL() << "expected the non-finite gradient to stop the run";
+  } catch (const core::RuntimeError& e) {
+    EXPECT_NE(std::string(e.what()).find("step 3: the loss is finite but the gradient norm is nan"), std::string::npos)
+        << e.what();
+  }
+  const TrainResult r = train(fake_config("train: {steps: 6, grad_clip: 5.0, skip_nonfinite: true}\n" + objective), {});
+  EXPECT_EQ(r.skipped, 1);
+  EXPECT_EQ(r.steps, 6);
+  for (const auto& s : r.history) EXPECT_TRUE(std::isfinite(s.scalars.at("grad_norm"))) << "step " << s.step;
+}
+
 TEST(Trainer, ObjectiveCanAskToSkipABatch) {
   // FSFM skips a batch whose instance loss is not finite even though its total is finite; no
   // train.skip_nonfinite needed: the objective decides.
