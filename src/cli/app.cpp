@@ -39,6 +39,7 @@ const std::vector<Command>& commands() {
       {"eval", nullptr, cmd_eval, "evaluate a checkpoint with the config's evaluations"},
       {"fewshot", nullptr, cmd_fewshot, "one few-shot cell of a sweep config"},
       {"sweep", nullptr, cmd_sweep, "few-shot transfer sweep: encoders x tasks x protocols x shots x seeds"},
+      {"cv", nullptr, cmd_cv, "subject-exclusive k-fold cross-validation: variants x folds, tested on best.ckpt"},
       {"data", nullptr, cmd_data, "make, pack, check and look at datasets"},
       {"config", nullptr, cmd_config, "show the resolved config, validate files, print the reference",
        Launch::kAnywhere},

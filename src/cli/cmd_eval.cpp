@@ -1,7 +1,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <tuple>
 
 #include <torch/torch.h>
 
@@ -13,9 +12,8 @@
 #include "core/metrics.h"
 #include "core/run_dir.h"
 #include "eval/evaluator.h"
-#include "models/backbone.h"
 #include "runtime/run_setup.h"
-#include "trainers/checkpoint_model.h"
+#include "trainers/evaluate_checkpoint.h"
 
 namespace fs = std::filesystem;
 
@@ -46,43 +44,14 @@ int cmd_eval(int argc, char** argv) {
     out_dir = core::RunDir::create(config.run.root, config.run.name + "-eval").path();
   }
   core::set_log_file((fs::path(out_dir) / "log.txt").string());
-  std::shared_ptr<models::Backbone> model;
-  trainers::ExperimentConfig ckpt_config = config;
-  if (ckpt.empty()) {
-    model = models::model_registry().build(config.model);
-  } else {
-    std::tie(model, ckpt_config) = trainers::load_checkpoint_model(ckpt, !args->count("no-ema"));
-  }
-  model->to(rs.device);
-  model->eval();
-  const std::string what = ckpt.empty() ? "the config's model as built (no --checkpoint)" : ckpt;
-  core::log_info("evaluating " + what + " (model " + ckpt_config.model.type + ") into " + out_dir);
-
-  // Reconstruction evaluators score with the checkpoint's own objective (its MAE decoder).
-  std::shared_ptr<losses::Objective> objective;
-  std::vector<std::shared_ptr<eval::Evaluator>> evaluators;
-  for (const auto& spec : config.eval) {
-    evaluators.push_back(eval::evaluator_registry().build(spec));
-    if (evaluators.back()->needs_objective() && !objective && !ckpt.empty())
-      objective = trainers::load_checkpoint_objective(ckpt, ckpt_config, model);
-  }
-  if (objective) objective->to(rs.device);
-
-  const std::vector<std::string> folders = eval::eval_folder_names(config.eval);
+  trainers::CheckpointEvaluation what;
+  what.checkpoint = ckpt;
+  what.prefer_ema = !args->count("no-ema");
+  what.out_dir = out_dir;
+  what.device = rs.device;
   core::MetricsWriter metrics(out_dir);
-  std::string report = "# Evaluation of " + what + "\n\n";
-  for (size_t i = 0; i < config.eval.size(); ++i) {
-    const auto& evaluator = evaluators[i];
-    eval::EvalContext ctx;
-    ctx.objective = objective.get();
-    ctx.device = rs.device;
-    ctx.seed = config.run.seed;
-    ctx.base_dir = config.base_dir;
-    ctx.preprocessing = trainers::model_preprocessing(ckpt_config, *model);
-    ctx.out_dir = (fs::path(out_dir) / folders[i]).string();
-    fs::create_directories(ctx.out_dir);
-    torch::NoGradGuard no_grad;
-    const eval::EvalResult r = evaluator->evaluate(*model, ctx);
+  std::string report = "# Evaluation of " + (ckpt.empty() ? std::string("the config's model as built (no --checkpoint)") : ckpt) + "\n\n";
+  trainers::evaluate_checkpoint(config, what, [&](const eval::EvalResult& r) {
     std::map<std::string, double> scalars;
     std::cout << "eval " << r.name << " (" << r.role << "):";
     for (const auto& [k, v] : r.metrics) {
@@ -92,7 +61,7 @@ int cmd_eval(int argc, char** argv) {
     std::cout << "\n";
     metrics.write(0, "eval", scalars);
     report += "## " + r.name + "\n\n" + r.markdown + "\n\n";
-  }
+  });
   core::write_file_atomic((fs::path(out_dir) / "report.md").string(), report);
   std::cout << "results: " << out_dir << "\n";
   return core::kExitOk;

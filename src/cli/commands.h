@@ -9,6 +9,7 @@ int cmd_train(int argc, char** argv);        // facerep train CONFIG [--set k=v]
 int cmd_eval(int argc, char** argv);         // facerep eval CONFIG [--checkpoint FILE]
 int cmd_fewshot(int argc, char** argv);      // facerep fewshot CONFIG --encoder E --task T ...
 int cmd_sweep(int argc, char** argv);        // facerep sweep CONFIG [--shard I --shards N]
+int cmd_cv(int argc, char** argv);           // facerep cv CONFIG [--folds-only 0,2] [--report-only]
 int cmd_data(int argc, char** argv);         // facerep data synth|pack|check|show ...
 int cmd_config(int argc, char** argv);       // facerep config show|validate|doc CONFIG
 int cmd_export(int argc, char** argv);       // facerep export CHECKPOINT --out model.pt

@@ -243,15 +243,24 @@ void ConfigTree::set(const std::string& key_path, const YAML::Node& value,
   locs_[path] = SourceLoc{origin, 0};
 }
 
-void ConfigTree::apply_override(const std::string& assignment) {
+ConfigTree ConfigTree::clone() const {
+  // Start from a fresh root: assigning to a node that aliases ours would write through to it.
+  ConfigTree copy;
+  copy.root_ = YAML::Clone(root_);
+  copy.locs_ = locs_;
+  copy.file_ = file_;
+  return copy;
+}
+
+void ConfigTree::apply_override(const std::string& assignment, const std::string& origin) {
   const auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0)
-    throw ConfigError("--set " + assignment + ": expected key.path=value");
+    throw ConfigError(origin + " " + assignment + ": expected key.path=value");
   const std::string key = assignment.substr(0, eq);
   const std::string text = assignment.substr(eq + 1);
-  YAML::Node value = load_guarded_yaml(text, "--set " + key);
+  YAML::Node value = load_guarded_yaml(text, origin + " " + key);
   if (!value.IsDefined() || (value.IsNull() && text.empty())) value = YAML::Node("");
-  set(key, value, "--set");
+  set(key, value, origin);
 }
 
 SourceLoc ConfigTree::loc(const std::string& key_path) const {

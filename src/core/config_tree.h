@@ -23,8 +23,12 @@ class ConfigTree {
   static ConfigTree load_string(const std::string& text, const std::string& origin = "<string>",
                                 const std::string& base_dir = ".");
 
+  // A deep copy: yaml-cpp nodes alias on assignment, so a plain copy would share the tree.
+  ConfigTree clone() const;
+
   // Applies "a.b.c=value" (value parsed as YAML). Throws ConfigError on malformed input.
-  void apply_override(const std::string& assignment);
+  // `origin` names where the assignment was written, in messages.
+  void apply_override(const std::string& assignment, const std::string& origin = "--set");
   // Sets a value at a dotted path programmatically (recorded as coming from `origin`).
   void set(const std::string& key_path, const YAML::Node& value, const std::string& origin);
 

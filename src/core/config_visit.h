@@ -172,6 +172,43 @@ class ConfigVisitor {
     }
   }
 
+  // A list of nested options structs (each a mapping read by S::visit), e.g. `cv.variants`.
+  template <class S>
+  void sections(const char* key, std::vector<S>& items, const char* help) {
+    const std::string key_path = join_key(path_, key);
+    if (mode_ == Mode::kRead) {
+      seen_.push_back(key);
+      YAML::Node n = node_ && node_.IsMap() ? node_[key] : YAML::Node();
+      if (!n || n.IsNull()) return;
+      if (!n.IsSequence()) fail(key_path, "expected a list of mappings, got " + describe(n));
+      items.clear();
+      for (size_t i = 0; i < n.size(); ++i) {
+        const std::string item_path = join_index(key_path, i);
+        if (!n[i].IsMap()) fail(item_path, "expected a mapping, got " + describe(n[i]));
+        ConfigVisitor sub = reader(tree_, n[i], item_path);
+        S s;
+        s.visit(sub);
+        sub.finish();
+        items.push_back(std::move(s));
+      }
+    } else if (mode_ == Mode::kWrite) {
+      YAML::Node list(YAML::NodeType::Sequence);
+      for (auto& s : items) {
+        ConfigVisitor sub = writer(key_path);
+        s.visit(sub);
+        YAML::Node item = sub.node();
+        item.SetStyle(YAML::EmitterStyle::Flow);
+        list.push_back(item);
+      }
+      out_[key] = list;
+    } else {
+      docs_->push_back({key_path, "list of sections", "[]", help, ""});
+      ConfigVisitor sub = documenter(docs_, key_path + "[]");
+      S s;
+      s.visit(sub);
+    }
+  }
+
   // A component of `kind` chosen by its `type:`. `default_type` applies when the key is absent;
   // when it is empty the component is optional (spec stays empty).
   void component(const char* key, ComponentSpec& spec, const char* kind, const char* help,

@@ -8,6 +8,15 @@ EvaluatorRegistry& evaluator_registry() {
   return registry;
 }
 
+std::string declared_role(const core::ComponentSpec& spec) {
+  // The parsed options, written back: the role the evaluator will report, default included.
+  core::ComponentSpec copy = spec;
+  core::ConfigVisitor v = core::ConfigVisitor::writer(spec.path);
+  v.component("entry", copy, evaluator_registry().kind().c_str(), "");
+  const YAML::Node role = v.node()["entry"]["role"];
+  return role && role.IsScalar() ? role.Scalar() : kTestRole;
+}
+
 std::vector<std::string> eval_folder_names(const std::vector<core::ComponentSpec>& specs) {
   std::vector<std::string> names;
   std::map<std::string, int> uses;

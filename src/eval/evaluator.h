@@ -64,6 +64,10 @@ class Evaluator {
 using EvaluatorRegistry = core::Registry<Evaluator>;
 EvaluatorRegistry& evaluator_registry();
 
+// The `role` an evaluation in a config's `eval:` list reports (validation or test), read from its
+// parsed options: lets a caller run only the test evaluations without building the others.
+std::string declared_role(const core::ComponentSpec& spec);
+
 // Report folder of each evaluation in a config's `eval:` list: its `name` when set, else its
 // type, with "-<position>" added where two would share a folder (two `kshot` evaluations).
 std::vector<std::string> eval_folder_names(const std::vector<core::ComponentSpec>& specs);

@@ -2,10 +2,15 @@
 
 #include <filesystem>
 
+#include "data/sources/subject_fold_inheritance.h"
+
 namespace facerep::trainers {
 
 ExperimentConfig load_experiment_tree(const core::ConfigTree& tree) {
-  ExperimentConfig config = core::read_options<ExperimentConfig>(tree, tree.root(), "");
+  // Evaluations on subject folds take the training run's split before anything is typed.
+  core::ConfigTree resolved = tree.clone();
+  data::inherit_subject_folds(resolved);
+  ExperimentConfig config = core::read_options<ExperimentConfig>(resolved, resolved.root(), "");
   config.source_file = tree.file();
   config.base_dir = tree.file().empty()
                         ? std::filesystem::current_path().string()

@@ -9,6 +9,7 @@
 #include "core/config_visit.h"
 #include "core/run_options.h"
 #include "data/data_options.h"
+#include "trainers/cv/cv_options.h"
 #include "trainers/train_options.h"
 
 namespace facerep::trainers {
@@ -22,6 +23,7 @@ struct ExperimentConfig {
   core::ComponentSpec schedule;
   TrainOptions train;
   std::vector<core::ComponentSpec> eval;
+  CvOptions cv;
 
   std::string source_file;  // the top-level YAML, "" when built in code
   std::string base_dir;     // folder of source_file: relative data paths resolve here
@@ -37,6 +39,7 @@ struct ExperimentConfig {
     v.components("eval", eval, "evaluator",
                  "evaluations run during/after training and by `facerep eval`; only `role: validation` ones may "
                  "choose best.ckpt (the first with a primary metric), `role: test` ones are only reported");
+    v.section("cv", cv, "subject-exclusive cross-validation run by `facerep cv` (docs/iat.md)");
   }
 };
 

@@ -16,7 +16,7 @@ int facerep(const std::string& args, std::string* out) {
 TEST(Cli, AppHelpListsEveryCommand) {
   std::string out;
   ASSERT_EQ(facerep("--help", &out), 0) << out;
-  for (const char* c : {"train", "eval", "fewshot", "sweep", "data", "config", "export", "embed",
+  for (const char* c : {"train", "eval", "fewshot", "sweep", "cv", "data", "config", "export", "embed",
                         "viz", "bench data", "bench train", "bench classifier", "info"})
     EXPECT_NE(out.find("\n  " + std::string(c) + " "), std::string::npos) << c << "\n" << out;
   EXPECT_EQ(facerep("", &out), 2);
@@ -50,7 +50,7 @@ TEST_P(CliSubcommandHelp, PrintsUsageAndExitsZero) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Cli, CliSubcommandHelp,
-                         ::testing::Values("train", "eval", "fewshot", "sweep", "data", "config",
+                         ::testing::Values("train", "eval", "fewshot", "sweep", "cv", "data", "config",
                                            "export", "embed", "viz", "bench data", "bench train",
                                            "bench classifier", "info"));
 

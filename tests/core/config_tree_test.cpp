@@ -64,6 +64,19 @@ TEST(ConfigTree, OverridesParseYamlValues) {
   EXPECT_THROW(t.apply_override("novalue"), ConfigError);
 }
 
+TEST(ConfigTree, CloneIsIndependentAndKeepsLocations) {
+  const ConfigTree t = ConfigTree::load_string("a: {b: 1}\nl: [1, 2]\n", "c.yaml");
+  ConfigTree c = t.clone();
+  c.apply_override("a.b=7", "cv.variants[0].set");
+  c.set("l[0]", YAML::Node(9), "here");
+  EXPECT_EQ(t.root()["a"]["b"].as<int>(), 1);  // yaml-cpp nodes alias: a plain copy would show 7
+  EXPECT_EQ(t.root()["l"][0].as<int>(), 1);
+  EXPECT_EQ(c.root()["a"]["b"].as<int>(), 7);
+  EXPECT_EQ(c.loc("a.b").str(), "cv.variants[0].set");
+  EXPECT_EQ(c.loc("l").str(), "c.yaml:2");
+  EXPECT_EQ(t.loc("a.b").str(), "c.yaml:1");
+}
+
 TEST(ConfigTree, OverridingTheTypeStartsTheSectionAfresh) {
   ConfigTree t = ConfigTree::load_string("model: {type: vit, depth: 4, patch: 8}\nrun: {seed: 1}\n", "m.yaml");
   t.apply_override("model.type=vit");  // same type: options kept

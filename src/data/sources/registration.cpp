@@ -5,6 +5,7 @@
 #include "data/sources/list.h"
 #include "data/sources/packed.h"
 #include "data/sources/recordio.h"
+#include "data/sources/subject_fold.h"
 #include "data/sources/synthetic.h"
 #include "data/sources/verification_bin.h"
 
@@ -29,5 +30,8 @@ void register_sources() {
   r.add<VerificationBinOptions>(
       "verification_bin", "insightface verification set (lfw.bin, cfp_fp.bin, agedb_30.bin): pairs 2i, 2i+1",
       [](const VerificationBinOptions& o, const SourceContext& c) { return std::make_shared<VerificationBinSource>(o, c); });
+  r.add<SubjectFoldOptions>(
+      "subject_fold", "one part (train/validation/test) of a subject-exclusive k-fold split of another source",
+      [](const SubjectFoldOptions& o, const SourceContext& c) { return std::make_shared<SubjectFoldSource>(o, c); });
 }
 }  // namespace facerep::data
