@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include "eval/au/au_evaluator.h"
+#include "eval/au/identity_leakage.h"
 #include "eval/identification_evaluator.h"
 #include "eval/reconstruction_evaluator.h"
 #include "eval/verification_evaluator.h"
@@ -23,6 +25,16 @@ void register_components() {
                                  [](const ReconstructionOptions& o) {
                                    return std::make_shared<ReconstructionEvaluator>(o);
                                  });
+    r.add<AusEvalOptions>("aus",
+                          "action-unit detection with the objective's AU head: mean F1 at 0.5, per unit, and with "
+                          "thresholds tuned on threshold_data",
+                          [](const AusEvalOptions& o) { return std::make_shared<AusEvaluator>(o); });
+    r.add<IdentityLeakageOptions>("identity_leakage",
+                                  "identity left in frozen embeddings: linear probe accuracy on held-out images of "
+                                  "the same subjects",
+                                  [](const IdentityLeakageOptions& o) {
+                                    return std::make_shared<IdentityLeakageEvaluator>(o);
+                                  });
     return true;
   }();
   (void)done;

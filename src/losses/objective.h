@@ -47,12 +47,15 @@ struct DataNeeds {
 
 struct ObjectiveContext {
   int64_t num_classes = -1;   // identities in the training source (-1: none)
+  int64_t num_aus = -1;       // action units per training sample (-1: none or unknown)
+  std::string data_description;  // the training data in one line, for error messages
   int64_t embedding_dim = 0;  // of the backbone
   int64_t image_size = 0;
   std::shared_ptr<models::Backbone> model;  // e.g. for building an EMA teacher
 };
 
 class MaskedReconstructor;
+class AuPredictor;
 
 class Objective : public torch::nn::Module {
  public:
@@ -67,6 +70,9 @@ class Objective : public torch::nn::Module {
   // Capability: objectives with a pixel decoder (mae, fsfm) reconstruct masked images for
   // evaluators and pictures; nullptr for the others.
   virtual MaskedReconstructor* masked_reconstructor() { return nullptr; }
+  // Capability: objectives with an action-unit head (au) predict AUs for the AU evaluators;
+  // nullptr for the others.
+  virtual AuPredictor* au_predictor() { return nullptr; }
 };
 
 using ObjectiveRegistry = core::Registry<Objective, const ObjectiveContext&>;

@@ -5,6 +5,7 @@ void register_components() {
   static const bool done = [] {
     register_supervised_objectives();
     register_pretrain_objectives();
+    register_au_objectives();
     return true;
   }();
   (void)done;

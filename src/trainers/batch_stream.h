@@ -25,6 +25,8 @@ class BatchStream {
   virtual int64_t batches_per_epoch() const = 0;
   // Identity classes of the training source (-1: no identity labels).
   virtual int64_t num_identities() const = 0;
+  // Action units per sample of the training source (-1: no AU labels).
+  virtual int64_t num_aus() const { return -1; }
   // The sampler's name ("shuffle", "m_per_class", ...) for checking the objective's needs.
   virtual std::string sampler() const = 0;
   virtual int views() const { return 1; }

@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "runtime/checkpoint.h"
 #include "runtime/pretrained.h"
+#include "trainers/training_state.h"
 
 namespace facerep::trainers {
 
@@ -31,13 +32,19 @@ std::pair<std::shared_ptr<models::Backbone>, ExperimentConfig> load_checkpoint_m
 std::shared_ptr<losses::Objective> load_checkpoint_objective(const std::string& checkpoint_path,
                                                              const ExperimentConfig& config,
                                                              const std::shared_ptr<models::Backbone>& model) {
+  const runtime::Checkpoint ckpt = runtime::load_checkpoint(checkpoint_path);
+  const ObjectiveShape shape = saved_objective_shape(ckpt);
   losses::ObjectiveContext octx;
   octx.model = model;
   octx.image_size = model->image_size();
   octx.embedding_dim = model->embedding_dim();
+  // The heads' sizes as the run built them from its training data (-1 in older files).
+  octx.num_classes = shape.num_classes;
+  octx.num_aus = shape.num_aus;
+  octx.data_description = "the training data of " + checkpoint_path;
   std::shared_ptr<losses::Objective> objective = losses::objective_registry().build(config.objective, octx);
   try {
-    runtime::load_into(*objective, runtime::load_checkpoint(checkpoint_path).objective);
+    runtime::load_into(*objective, ckpt.objective);
   } catch (const core::RuntimeError& e) {
     throw core::RuntimeError(checkpoint_path + ": objective '" + config.objective.type + "': " + e.what());
   }

@@ -1,11 +1,29 @@
 #include "trainers/loader_stream.h"
 
+#include <algorithm>
+
+#include "core/error.h"
 #include "data/dataset.h"
 #include "data/loader.h"
 
 namespace facerep::trainers {
 
 namespace {
+// AU labels per sample, read from the first sample that decodes (a source's samples share one
+// label layout; a bad first image under on_error: skip must not decide it): -1 when none.
+int64_t first_sample_aus(const data::Source& source) {
+  const int64_t tries = std::min<int64_t>(source.size(), 8);
+  for (int64_t i = 0; i < tries; ++i) {
+    try {
+      const data::Sample s = source.get(i);
+      return s.aus.empty() ? -1 : static_cast<int64_t>(s.aus.size());
+    } catch (const core::RuntimeError&) {
+      if (i + 1 == tries) throw;
+    }
+  }
+  return -1;
+}
+
 class LoaderStream : public BatchStream {
  public:
   LoaderStream(const ExperimentConfig& config, int rank, int world, bool pin) {
@@ -18,6 +36,7 @@ class LoaderStream : public BatchStream {
                                              config.run.seed, rank, world, pin);
     sampler_ = config.data.loader.sampler.type;
     views_ = config.data.train.views;
+    num_aus_ = first_sample_aus(dataset_->source());
   }
   std::optional<data::Batch> next() override { return loader_->next(); }
   StreamPosition position() const override {
@@ -29,6 +48,7 @@ class LoaderStream : public BatchStream {
   int64_t num_identities() const override { return dataset_->source().num_identities(); }
   int64_t skipped_samples() const override { return dataset_->skipped(); }
   int64_t skip_events() const override { return dataset_->skip_events(); }
+  int64_t num_aus() const override { return num_aus_; }
   std::string sampler() const override { return sampler_; }
   int views() const override { return views_; }
   std::string describe() const override { return dataset_->source().describe(); }
@@ -38,6 +58,7 @@ class LoaderStream : public BatchStream {
   std::unique_ptr<data::Loader> loader_;
   std::string sampler_;
   int views_ = 1;
+  int64_t num_aus_ = -1;
 };
 }  // namespace
 

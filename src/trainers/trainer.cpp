@@ -122,6 +122,9 @@ void Trainer::build() {
   if (config_.run.channels_last) runtime::to_channels_last(*model_);
   losses::ObjectiveContext octx;
   octx.num_classes = data_->num_identities();
+  octx.num_aus = data_->num_aus();
+  octx.data_description = data_->describe();
+  objective_shape_ = {octx.num_classes, octx.num_aus};
   octx.embedding_dim = model_->embedding_dim();
   octx.image_size = model_->image_size();
   octx.model = model_;
@@ -562,6 +565,7 @@ TrainingState Trainer::training_state() const {
   s.model = runtime::module_state(*model_);
   if (ema_) s.ema = ema_->state();
   s.objective = runtime::module_state(*objective_);
+  s.objective_shape = objective_shape_;
   s.optimizer_type = optimizer_->type();
   s.optimizer = optimizer_->state();
   s.progress = progress_;

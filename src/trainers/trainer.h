@@ -168,6 +168,7 @@ class Trainer {
   ExperimentConfig config_;
   TrainerSetup setup_;
   TrainProgress progress_;
+  ObjectiveShape objective_shape_;  // what the objective was built for (saved in checkpoints)
   BestMetric best_;
   std::string last_checkpoint_;
   int64_t last_checkpoint_step_ = -1;

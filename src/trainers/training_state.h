@@ -21,6 +21,13 @@ struct TrainProgress {
   int64_t skipped = 0;  // non-finite batches skipped
 };
 
+// The training data's numbers an objective is built from (ObjectiveContext's): identity classes
+// and action units per sample, -1 where the data had none.
+struct ObjectiveShape {
+  int64_t num_classes = -1;
+  int64_t num_aus = -1;
+};
+
 // The best value of the validation evaluation's primary metric so far (best.ckpt holds that step).
 struct BestMetric {
   std::string name;  // "eval/validation/<evaluator>/<metric>" (older files: "eval/<evaluator>/<metric>"); "" = none yet
@@ -50,6 +57,9 @@ struct TrainingState {
   double loss_scale = 1.0;            // fp16 dynamic loss scaler
   int64_t scaler_growth = 0;
   BestMetric best;
+  // What the objective was built for from the training data (its heads' sizes), so it can be
+  // rebuilt from the checkpoint alone for evaluation. -1: unknown (files written before it).
+  ObjectiveShape objective_shape;
   // Generator states (uint8 tensors); undefined = not in use (CUDA on a CPU run). The objective's
   // draws need none: they are a function of the step (runtime::seed_for_micro_batch); an
   // "objective" state in older files is ignored.
@@ -60,5 +70,8 @@ struct TrainingState {
   // the best metric's step was stored load with best.step = 0.
   void load(const runtime::Checkpoint& c);
 };
+
+// The objective's shape as saved in `c` (-1s for files written before it was saved).
+ObjectiveShape saved_objective_shape(const runtime::Checkpoint& c);
 
 }  // namespace facerep::trainers

@@ -33,7 +33,7 @@ TEST(Recipes, EveryShippedConfigValidates) {
   register_everything();
   const std::filesystem::path root = std::filesystem::path(facerep::testing::source_dir()) / "configs";
   std::vector<std::string> files = {(root / "quickstart.yaml").string()};
-  for (const char* folder : {"recognition", "pretrain"})
+  for (const char* folder : {"recognition", "pretrain", "iat"})
     for (const auto& e : std::filesystem::directory_iterator(root / folder)) files.push_back(e.path().string());
   ASSERT_GE(files.size(), 14u);
   for (const auto& f : files) {

@@ -8,6 +8,8 @@ SyntheticSource::SyntheticSource(const SyntheticSourceOptions& options, const So
     : options_(options), seed_(context.seed + static_cast<uint64_t>(options.seed)) {
   face_.size = options.size;
   face_.expression_bias = options.expression_bias;
+  face_.au_identity_tie = options.au_identity_tie;
+  face_.expression_strength = options.expression_strength;
   face_.nuisance = options.nuisance;
 }
 

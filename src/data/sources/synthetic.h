@@ -15,6 +15,8 @@ struct SyntheticSourceOptions {
   int size = 112;
   int seed = 0;  // added to the run seed
   double expression_bias = 0.5;
+  double au_identity_tie = 0.0;
+  double expression_strength = 1.0;
   double nuisance = 1.0;
   int landmarks = 5;
 
@@ -26,6 +28,12 @@ struct SyntheticSourceOptions {
     v("expression_bias", expression_bias,
       "how much an identity's preferred expression decides its expression units (0 = independent)")
         .min(0.0).max(1.0);
+    v("au_identity_tie", au_identity_tie,
+      "probability that an image's expression units are its identity's fixed pattern instead of drawn: a shortcut "
+      "(AUs predictable from identity) that does not transfer to unseen identities (0 = none)")
+        .min(0.0).max(1.0);
+    v("expression_strength", expression_strength, "how strongly expression units are drawn (labels unchanged)")
+        .greater(0.0).max(1.0);
     v("nuisance", nuisance, "strength of per-image pose, lighting, blur, noise, occlusion (0 = none)")
         .min(0.0).max(2.0);
     v("landmarks", landmarks, "landmark set: 5 (ArcFace order) or 68 (iBUG order)");

@@ -16,6 +16,11 @@ namespace facerep::data {
 struct SyntheticFaceOptions {
   int size = 112;                // output is size x size BGR
   double expression_bias = 0.5;  // 0: expressions independent of identity; 1: fixed by identity
+  // Probability that an image shows its identity's own fixed AU pattern instead of drawn units: a
+  // shortcut by construction (AUs predictable from who it is). 0 draws nothing extra, so images
+  // stay bit-identical to those made before this option.
+  double au_identity_tie = 0.0;
+  double expression_strength = 1.0;  // scales how strongly the AUs are drawn (labels unchanged)
   double nuisance = 1.0;         // scales every per-image nuisance; 0 renders the canonical pose
 };
 

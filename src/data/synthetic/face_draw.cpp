@@ -12,25 +12,29 @@ FaceDrawing::FaceDrawing(const Identity& identity, uint64_t image_key, const Syn
       r(image_key),
       nz(options.nuisance),
       S(options.size),
-      au_labels(draw_expression(options.expression_bias)),
+      au_labels(draw_expression(options.expression_bias, options.au_identity_tie, options.expression_strength)),
       F(draw_pose()),
       canvas(S, draw_background()),
       px(std::max(1, cvRound(S / 112.0))) {}
 
-// Expression units: identity preference mixed with an identity-independent base rate.
-std::vector<float> FaceDrawing::draw_expression(double bias) {
+// Expression units: identity preference mixed with an identity-independent base rate, or (with
+// probability `tie`) the identity's fixed pattern: the units it prefers strongly (au_pref > 0.5).
+std::vector<float> FaceDrawing::draw_expression(double bias, double tie, double strength) {
   bias = std::clamp(bias, 0.0, 1.0);
   std::vector<float> labels(kAuCount);
+  const bool tied = tie > 0 && r.chance(tie);  // no draw at tie 0: older images unchanged
   for (int k = 0; k < kAuCount; ++k) {
-    const bool on = r.chance((1 - bias) * 0.3 + bias * f.au_pref[k]);
+    const bool on = tied ? f.au_pref[k] > 0.5 : r.chance((1 - bias) * 0.3 + bias * f.au_pref[k]);
     au[k] = on ? r.uniform(0.55, 1.0) : 0.0;
     labels[k] = on ? 1.0f : 0.0f;
   }
-  if (au[kBrowRaise] > 0 && au[kBrowLower] > 0) {  // antagonists: keep the stronger one
-    const int drop = au[kBrowRaise] >= au[kBrowLower] ? kBrowLower : kBrowRaise;
+  if (au[kBrowRaise] > 0 && au[kBrowLower] > 0) {  // antagonists: keep the stronger one (a fixed one when tied)
+    const int drop = tied || au[kBrowRaise] >= au[kBrowLower] ? kBrowLower : kBrowRaise;
     au[drop] = 0;
     labels[drop] = 0;
   }
+  if (strength != 1.0)
+    for (double& a : au) a *= strength;
   return labels;
 }
 

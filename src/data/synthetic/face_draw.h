@@ -43,7 +43,7 @@ struct FaceDrawing {
   cv::Point2d eye_centre[2], nose_tip;
 
  private:
-  std::vector<float> draw_expression(double bias);  // sets au, returns the labels
+  std::vector<float> draw_expression(double bias, double tie, double strength);  // sets au, returns the labels
   Frame draw_pose();
   cv::Scalar draw_background();
   void set68(int i, const cv::Point2d& p);
