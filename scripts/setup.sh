@@ -5,7 +5,8 @@ set -euo pipefail
 
 packages=(build-essential cmake ninja-build ccache libtorch-dev libgloo-dev libopencv-dev
           libyaml-cpp-dev libjpeg62-turbo-dev libcxxopts-dev libgtest-dev libopenblas0-pthread python3-torch
-          python3-torchvision libisal-dev)
+          python3-torchvision libisal-dev
+          clang libclang-rt-14-dev)  # clang + libFuzzer/ASan/UBSan runtimes: scripts/fuzz.sh
 
 missing=()
 for p in "${packages[@]}"; do

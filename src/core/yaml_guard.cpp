@@ -135,8 +135,13 @@ YAML::Node load_guarded_yaml(const std::string& text, const std::string& origin,
     std::istringstream in(text);
     YAML::Parser parser(in);
     GuardHandler guard(origin, limits);
-    while (parser.HandleNextDocument(guard)) {
-    }
+    // One document, as YAML::Load reads. Not a loop over every document: yaml-cpp 0.7 reports a
+    // document forever, consuming nothing, on text such as "," (jbeder/yaml-cpp#1040), which
+    // hung `--set key=,`.
+    if (parser.HandleNextDocument(guard) && parser.HandleNextDocument(guard))
+      throw ConfigError(SourceLoc{origin, 0}, "",
+                        "more than one YAML document (a '---' line, or text yaml-cpp cannot parse such as a "
+                        "stray ','); a config is one document");
     return YAML::Load(text);
   } catch (const YAML::ParserException& e) {
     throw ConfigError(SourceLoc{origin, e.mark.is_null() ? 0 : e.mark.line + 1}, "", "invalid YAML: " + e.msg);

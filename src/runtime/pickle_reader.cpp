@@ -96,8 +96,19 @@ class Reader {
   void push(PyRef v) { stack_.push_back(std::move(v)); }
   PyRef tuple(std::vector<PyRef> items) {
     PyRef t = PyValue::make(PyValue::Kind::kTuple);
+    contain(items);
     t->items = std::move(items);
     return t;
+  }
+  static void contain(const std::vector<PyRef>& items) {
+    for (const auto& v : items) v->contained = true;
+  }
+  // `target` is about to receive `items`: refused when that could close a reference cycle.
+  void check_mutable(const PyValue& target, const std::vector<PyRef>& items, const char* op) const {
+    if (target.contained)
+      fail(std::string(op) + " on a value already stored in another (a reference cycle or an out-of-order pickle)");
+    for (const auto& v : items)
+      if (v.get() == &target) fail(std::string(op) + " of a value into itself (a reference cycle)");
   }
   void memo_put(uint64_t key) { memo_[key] = top(); }
   void memo_get(uint64_t key) {
@@ -108,16 +119,21 @@ class Reader {
   void set_items(PyValue& d, const std::vector<PyRef>& kv) {
     if (kv.size() % 2) fail("odd number of items for SETITEMS");
     if (!d.is(PyValue::Kind::kDict)) fail("SETITEMS on " + d.describe());
+    check_mutable(d, kv, "SETITEMS");
+    contain(kv);
     for (size_t k = 0; k < kv.size(); k += 2) d.dict.emplace_back(kv[k], kv[k + 1]);
   }
   void append(PyValue& list, const std::vector<PyRef>& items) {
     if (!list.is(PyValue::Kind::kList)) fail("APPEND on " + list.describe());
+    check_mutable(list, items, "APPEND");
+    contain(items);
     list.items.insert(list.items.end(), items.begin(), items.end());
   }
   PyRef construct(const PyRef& callable, const PyRef& args) {
     std::vector<PyRef> a;
     if (args->is(PyValue::Kind::kTuple)) a = args->items;
     else a.push_back(args);
+    contain(a);
     if (callable->is(PyValue::Kind::kGlobal) && hooks_.construct) {
       if (PyRef made = hooks_.construct(callable->s, a)) return made;
     }
@@ -209,6 +225,7 @@ class Reader {
       case 'l': case 0x91: {
         PyRef l = PyValue::make(K::kList);
         l->items = pop_mark();
+        contain(l->items);
         push(l);
         break;
       }
@@ -243,6 +260,8 @@ class Reader {
       case 'b': {
         PyRef state = pop();
         PyValue& obj = *top();
+        check_mutable(obj, {state}, "BUILD");
+        state->contained = true;
         // OrderedDict's state is its instance __dict__ (state_dict()'s _metadata): keep it aside.
         obj.state = state;
         break;

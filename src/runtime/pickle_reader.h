@@ -28,6 +28,11 @@ struct PyValue {
   std::vector<std::pair<PyRef, PyRef>> dict; // dict entries in insertion order
   PyRef state;                               // object state set by BUILD (may be null)
   at::Tensor tensor;
+  // Set once the value is an element of a container (tuple, list, dict, object arguments or
+  // state). Python's pickler finishes a value before storing it in another, so the reader refuses
+  // to change a contained value: this rules out reference cycles (a list holding itself), which
+  // would leak and make every recursive walk of the tree loop forever.
+  bool contained = false;
 
   static PyRef none() { return std::make_shared<PyValue>(); }
   static PyRef make(Kind k) {

@@ -70,7 +70,7 @@ class TorchArchive {
       size_t nbytes = 0;
       at::DataPtr bytes = zip_.read("data/" + key, &nbytes);
       const int64_t item = static_cast<int64_t>(c10::elementSize(dt->second));
-      if (numel < 0 || static_cast<int64_t>(nbytes) != numel * item)
+      if (numel < 0 || numel > static_cast<int64_t>(nbytes) / item || static_cast<int64_t>(nbytes) != numel * item)
         fail("storage " + key + " holds " + std::to_string(nbytes) + " bytes, expected " +
              std::to_string(numel) + " x " + std::to_string(item));
       // The tensor adopts the record's buffer: no copy.
@@ -98,14 +98,16 @@ class TorchArchive {
     const std::vector<int64_t> size = ints(a[2]), stride = ints(a[3]);
     if (size.size() != stride.size()) fail("tensor size and stride differ in rank");
     // The view must stay inside its storage, or as_strided would read out of bounds.
+    // Overflow-checked: a crafted size or stride must not wrap `last` back inside the storage.
     int64_t last = offset;
-    bool empty = false;
+    bool empty = false, overflow = false;
     for (size_t d = 0; d < size.size(); ++d) {
       if (size[d] < 0 || stride[d] < 0) fail("negative tensor size or stride");
+      int64_t span = 0;
       if (size[d] == 0) empty = true;
-      else last += (size[d] - 1) * stride[d];
+      else overflow |= __builtin_mul_overflow(size[d] - 1, stride[d], &span) || __builtin_add_overflow(last, span, &last);
     }
-    if (!empty && (offset < 0 || last >= storage.numel()))
+    if (!empty && (overflow || offset < 0 || last >= storage.numel()))
       fail("tensor view exceeds its storage of " + std::to_string(storage.numel()) + " elements");
     PyRef v = PyValue::make(Kind::kTensor);
     v->tensor = empty ? torch::empty(size, storage.options()) : storage.as_strided(size, stride, offset);

@@ -15,6 +15,8 @@ constexpr char kMagic[8] = {'F', 'R', 'P', 'A', 'C', 'K', '\r', '\n'};
 constexpr size_t kHeaderSize = 128;
 constexpr size_t kIndexEntry = 16;
 constexpr size_t kAlign = 64;
+// Reader limits on header fields, far beyond any face crop or label set.
+constexpr int kMaxSide = 1 << 15, kMaxLabels = 1 << 20;
 enum LabelFlag : uint32_t { kHasAttributes = 1, kHasAus = 2, kHasLandmarks = 4, kHasRegion = 8 };
 
 // Field offsets in the header.
@@ -209,9 +211,18 @@ PackedReader::PackedReader(const std::string& path) : file_(path) {
   num_identities_ = get_field<int64_t>(h, kOffIdentities);
   index_offset_ = get_field<uint64_t>(h, kOffIndex);
   data_offset_ = get_field<uint64_t>(h, kOffData);
+  // The fields are checked before any arithmetic on them: a crafted header (whose CRCs match)
+  // must not overflow the size computations or reach cv::Mat with a negative size.
+  const uint64_t raw_count = get_field<uint64_t>(h, kOffCount);
+  if (layout_.height <= 0 || layout_.height > kMaxSide || layout_.width <= 0 || layout_.width > kMaxSide ||
+      (layout_.channels != 1 && layout_.channels != 3) || layout_.num_attributes < 0 ||
+      layout_.num_attributes > kMaxLabels || layout_.num_aus < 0 || layout_.num_aus > kMaxLabels ||
+      layout_.num_landmarks < 0 || layout_.num_landmarks > kMaxLabels)
+    fail("bad layout in the header: " + layout_.str());
   if (record_size_ != layout_.record_size()) fail("record size does not match the layout " + layout_.str());
-  if (data_offset_ + static_cast<uint64_t>(count_) * record_size_ != index_offset_ ||
-      index_offset_ + static_cast<uint64_t>(count_) * kIndexEntry != file_size)
+  if (raw_count > file_size / kIndexEntry || data_offset_ < kHeaderSize || data_offset_ > file_size ||
+      raw_count > (file_size - data_offset_) / record_size_ ||
+      data_offset_ + raw_count * record_size_ != index_offset_ || index_offset_ + raw_count * kIndexEntry != file_size)
     fail("inconsistent sizes in the header (count, offsets, file size)");
   if (get_field<uint32_t>(h, kOffIndexCrc) != crc(h + index_offset_, static_cast<size_t>(count_) * kIndexEntry))
     fail("corrupt index (CRC mismatch)");
@@ -240,7 +251,7 @@ Sample PackedReader::get(int64_t index) const {
     p += static_cast<size_t>(L.height) * L.width;
   }
   auto take = [&](std::vector<float>& v, int n, uint32_t flag) {
-    if (flags & flag) {
+    if ((flags & flag) && n > 0) {  // n = 0: no bytes to copy (and v.data() may be null)
       v.resize(static_cast<size_t>(n));
       std::memcpy(v.data(), p, 4 * static_cast<size_t>(n));
     }

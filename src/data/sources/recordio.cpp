@@ -1,6 +1,7 @@
 #include "data/sources/recordio.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -21,6 +22,14 @@ uint32_t load_u32(const uint8_t* p) {
   uint32_t v;
   std::memcpy(&v, p, 4);
   return v;
+}
+
+// A float label used as an integer (identity, key): casting NaN, inf or a value beyond the
+// integer's range is undefined behaviour, so a corrupt record is an error instead.
+bool whole_label(float v, int64_t* out) {
+  if (!(std::fabs(v) < 2147483648.0f) || v != std::floor(v)) return false;
+  *out = static_cast<int64_t>(v);
+  return true;
 }
 }  // namespace
 
@@ -130,13 +139,18 @@ RecordIOSource::RecordIOSource(const RecordIOOptions& options, const SourceConte
     if (h0.flag > 0) {  // insightface header record: images are keys [1, label[0])
       has_header_record_ = true;
       first = 1;
-      end = static_cast<int64_t>(h0.labels[0]);
+      if (!whole_label(h0.labels[0], &end))
+        throw core::RuntimeError(where(by_key[0]) + ": header record's end key " + std::to_string(h0.labels[0]) +
+                                 " is not a whole number below 2^31");
     }
   }
   int64_t max_id = -1;
   for (auto it = by_key.lower_bound(first); it != by_key.end() && it->first < end; ++it) {
     const Header h = parse_header(read_record(it->second), it->second);
-    const int64_t id = static_cast<int64_t>(h.labels[0]);
+    int64_t id = 0;
+    if (!whole_label(h.labels[0], &id))
+      throw core::RuntimeError(where(it->second) + ": label " + std::to_string(h.labels[0]) +
+                               " is not a whole number below 2^31");
     keys_.push_back(it->first);
     offsets_.push_back(it->second);
     identities_.push_back(id);
