@@ -268,8 +268,7 @@ bool Trainer::train_step(const data::Batch& host_batch, StepInfo& info) {
       if (!config_.train.skip_nonfinite)
         throw core::RuntimeError(
             "step " + std::to_string(progress_.step + 1) + ": loss is " + value_text(total) +
-            " (batch: " + first_paths(micro, 8) + "); last good checkpoint: " +
-            (last_checkpoint_.empty() ? "none" : last_checkpoint_) +
+            " (batch: " + first_paths(micro, 8) + "); " + last_good_checkpoint() +
             " (set train.skip_nonfinite: true to skip such batches)");
       // One process stops here. With peers, backward still runs so that every rank issues the
       // same collectives (an all-gather's backward, the gradient buckets); the vote below
@@ -293,21 +292,7 @@ bool Trainer::train_step(const data::Batch& host_batch, StepInfo& info) {
                      ": another rank had a non-finite loss; every rank skips this step");
     }
   }
-  if (!finite) {
-    optimizer_->zero_grad();
-    ++progress_.skipped;
-    // A diverged model makes every batch non-finite; skipping would then loop forever.
-    if (++consecutive_skips_ > kMaxConsecutiveSkips)
-      throw core::RuntimeError("step " + std::to_string(progress_.step + 1) + ": " +
-                               std::to_string(consecutive_skips_) +
-                               " batches in a row had a non-finite loss; training has diverged (last good "
-                               "checkpoint: " +
-                               (last_checkpoint_.empty() ? "none" : last_checkpoint_) + ")");
-    core::log_warn("step " + std::to_string(progress_.step + 1) + ": " + skip_reason + ", batch skipped (" +
-                   std::to_string(progress_.skipped) + " skipped so far; first samples: " +
-                   first_paths(batch, 4) + ")");
-    return false;
-  }
+  if (!finite) return skip_batch(skip_reason, batch);
   consecutive_skips_ = 0;
   const std::vector<at::Tensor> params = optimizer_->parameters();
   const bool grads_finite = scaler_->unscale(params);
@@ -417,19 +402,30 @@ void Trainer::save_emergency_checkpoint() noexcept {
   }
 }
 
-bool Trainer::skip_nonfinite_gradients(const data::Batch& batch, double norm) {
-  const std::string what = "step " + std::to_string(progress_.step + 1) + ": the loss is finite but the gradient norm is " +
-                           value_text(norm) + " (batch: " + first_paths(batch, 8) + ")";
-  const std::string last = "last good checkpoint: " + (last_checkpoint_.empty() ? std::string("none") : last_checkpoint_);
-  if (!config_.train.skip_nonfinite)
-    throw core::RuntimeError(what + "; " + last + " (set train.skip_nonfinite: true to skip such batches)");
+bool Trainer::skip_batch(const std::string& reason, const data::Batch& batch) {
   optimizer_->zero_grad();
   ++progress_.skipped;
+  // A diverged model makes every batch non-finite; skipping would then loop forever.
   if (++consecutive_skips_ > kMaxConsecutiveSkips)
-    throw core::RuntimeError(what + "; " + std::to_string(consecutive_skips_) +
-                             " batches in a row were non-finite: training has diverged (" + last + ")");
-  core::log_warn(what + ", batch skipped (" + std::to_string(progress_.skipped) + " skipped so far)");
+    throw core::RuntimeError("step " + std::to_string(progress_.step + 1) + ": " + std::to_string(consecutive_skips_) +
+                             " batches in a row had a non-finite loss or gradients; training has diverged (" +
+                             last_good_checkpoint() + ")");
+  core::log_warn("step " + std::to_string(progress_.step + 1) + ": " + reason + ", batch skipped (" +
+                 std::to_string(progress_.skipped) + " skipped so far; first samples: " + first_paths(batch, 4) + ")");
   return false;
+}
+
+bool Trainer::skip_nonfinite_gradients(const data::Batch& batch, double norm) {
+  const std::string what = "the loss is finite but the gradient norm is " + value_text(norm);
+  if (!config_.train.skip_nonfinite)
+    throw core::RuntimeError("step " + std::to_string(progress_.step + 1) + ": " + what + " (batch: " +
+                             first_paths(batch, 8) + "); " + last_good_checkpoint() +
+                             " (set train.skip_nonfinite: true to skip such batches)");
+  return skip_batch(what, batch);
+}
+
+std::string Trainer::last_good_checkpoint() const {
+  return "last good checkpoint: " + (last_checkpoint_.empty() ? std::string("none") : last_checkpoint_);
 }
 
 void Trainer::check_loss_scale() {
@@ -440,8 +436,7 @@ void Trainer::check_loss_scale() {
   if (scale < std::ldexp(1.0, -24))
     throw core::RuntimeError("step " + std::to_string(progress_.step) + ": fp16 loss scale underflow (" +
                              value_text(scale) + "): the gradients overflow fp16 at any scale; train in bf16 or fp32 "
-                             "(run.precision), or lower the learning rate; last good checkpoint: " +
-                             (last_checkpoint_.empty() ? std::string("none") : last_checkpoint_));
+                             "(run.precision), or lower the learning rate; " + last_good_checkpoint());
   if (scale < 1.0 && !loss_scale_warned_) {
     loss_scale_warned_ = true;
     core::log_warn("fp16 loss scale fell to " + value_text(scale) +

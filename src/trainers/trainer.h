@@ -145,9 +145,13 @@ class Trainer {
   int agreed_stop_signal() const;
   // After a failure: writes a checkpoint of the current step when none exists (rank 0).
   void save_emergency_checkpoint() noexcept;
-  // A finite loss whose gradient norm is not: skip and count, or stop (train.skip_nonfinite).
-  // Returns false (no step taken) or throws core::RuntimeError.
+  // Drops this step's gradients and counts the batch as skipped (logging `reason`); throws
+  // core::RuntimeError once too many batches in a row were skipped. Returns false (no step).
+  bool skip_batch(const std::string& reason, const data::Batch& batch);
+  // A finite loss whose gradient norm is not: skip_batch, or stop (train.skip_nonfinite).
   bool skip_nonfinite_gradients(const data::Batch& batch, double norm);
+  // "last good checkpoint: <path | none>", for errors that stop a run.
+  std::string last_good_checkpoint() const;
   // After an fp16 overflow: warns once when the loss scale falls below 1, stops when it underflows.
   void check_loss_scale();
   void build();
