@@ -7,6 +7,10 @@ namespace facerep::data {
 Batch Batch::to(const c10::Device& device, bool non_blocking) const {
   auto move = [&](const at::Tensor& t) { return t.defined() ? t.to(device, non_blocking) : t; };
   Batch out = *this;
+  if (!device.is_cpu() && !host && images.defined() && images.is_cpu()) {
+    auto original = std::make_shared<Batch>(*this);  // shares the tensors: no copy
+    out.host = std::move(original);
+  }
   out.images = move(images);
   out.views.clear();
   for (const auto& v : views) out.views.push_back(move(v));

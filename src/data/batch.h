@@ -1,6 +1,7 @@
 #pragma once
 // A collated batch: tensors for every label kind plus masks of which samples carry that label.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -25,7 +26,13 @@ struct Batch {
   at::Tensor region_mask;          // [B] bool
   std::vector<std::string> paths;  // sample sources, for error messages
   std::vector<int64_t> indices;    // dataset indices
+  // The CPU batch this one was copied from (set by to() onto a GPU): host-side work on labels
+  // (label checks, mask drawing from region maps, frontal selection) reads it instead of copying
+  // back from the device, which would make the host wait for the device.
+  std::shared_ptr<const Batch> host;
 
+  // This batch's CPU original (itself when it is on the CPU).
+  const Batch& on_host() const { return host ? *host : *this; }
   int64_t size() const { return images.defined() ? images.size(0) : 0; }
   // Copies every tensor to `device` (non-blocking from pinned memory on CUDA).
   Batch to(const c10::Device& device, bool non_blocking = true) const;

@@ -50,11 +50,12 @@ GradReducer::~GradReducer() {
   for (size_t k = 0; k < hook_ids_.size(); ++k) params_[k].remove_hook(hook_ids_[k]);
 }
 
-void GradReducer::prepare(bool last, bool skip_vote) {
+void GradReducer::prepare(bool last, const at::Tensor& skip_vote) {
   std::lock_guard<std::mutex> lock(mutex_);
   armed_ = last;
   if (!last) return;
   skip_vote_ = skip_vote;
+  locally_missing_ = false;
   std::fill(arrived_.begin(), arrived_.end(), 0);
   for (auto& b : buckets_) b.pending = b.members.size();
   next_launch_ = 0;
@@ -89,6 +90,7 @@ void GradReducer::fill_slot(size_t index, const at::Tensor& fresh) {
   } else {
     slot.zero_();
     count = 0.0;
+    locally_missing_ = true;
   }
   b.flat.narrow(0, b.grad_numel + static_cast<int64_t>(k), 1).fill_(count);
 }
@@ -98,13 +100,18 @@ void GradReducer::launch_ready() {
 }
 
 void GradReducer::launch(Bucket& b) {
-  if (&b == &buckets_.front())
-    b.flat.narrow(0, b.flat.numel() - 1, 1).fill_(skip_vote_ ? 1.0 : 0.0);
+  if (&b == &buckets_.front()) {
+    at::Tensor vote = b.flat.narrow(0, b.flat.numel() - 1, 1);
+    if (skip_vote_.defined())
+      vote.copy_(skip_vote_.reshape({1}));  // on the device: no host sync
+    else
+      vote.zero_();
+  }
   b.op = comm_.all_reduce_sum_async(b.flat, "gradient all-reduce");
   ++launched_total_;
 }
 
-bool GradReducer::finish() {
+at::Tensor GradReducer::finish() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     launched_in_backward_ = next_launch_;
@@ -127,14 +134,16 @@ bool GradReducer::finish() {
   torch::NoGradGuard no_grad;
   const double world = static_cast<double>(comm_.world_size());
   const at::Tensor& first = buckets_.front().flat;
-  const bool skip = first.narrow(0, first.numel() - 1, 1).item<double>() > 0.0;
+  const at::Tensor votes = first.narrow(0, first.numel() - 1, 1).reshape({}).clone();
   for (auto& b : buckets_) {
     b.flat.narrow(0, 0, b.grad_numel).div_(world);
-    const at::Tensor counts =
-        b.flat.narrow(0, b.grad_numel, static_cast<int64_t>(b.members.size())).to(at::kCPU, at::kDouble);
-    const double* used = counts.data_ptr<double>();
+    // When this rank gave every parameter a gradient, every count is at least 1: nothing to read.
+    at::Tensor counts;
+    if (locally_missing_)
+      counts = b.flat.narrow(0, b.grad_numel, static_cast<int64_t>(b.members.size())).to(at::kCPU, at::kDouble);
     for (size_t k = 0; k < b.members.size(); ++k) {
-      if (used[k] == 0.0) continue;  // no rank had a gradient: leave none, as one process would
+      // No rank had a gradient: leave none, as one process would.
+      if (counts.defined() && counts.data_ptr<double>()[k] == 0.0) continue;
       at::Tensor& param = params_[b.members[k]];
       const at::Tensor mean = b.flat.narrow(0, b.offsets[k], param.numel()).view(param.sizes());
       if (param.grad().defined())
@@ -143,7 +152,7 @@ bool GradReducer::finish() {
         param.mutable_grad() = mean.clone();
     }
   }
-  return skip;
+  return votes;
 }
 
 }  // namespace facerep::dist

@@ -15,7 +15,8 @@
 // Each bucket also carries one "had a gradient" count per parameter, so a parameter that no rank
 // used keeps no gradient (as in a single process, where the optimizer then skips it), and bucket 0
 // carries the ranks' votes to skip the step (a non-finite loss on some rank), so all ranks skip
-// together.
+// together. Nothing is read back to the host: the vote stays a tensor, and the counts are read
+// only in a step where this rank itself left some parameter without a gradient.
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -37,12 +38,14 @@ class GradReducer {
   GradReducer& operator=(const GradReducer&) = delete;
 
   // Before each backward of a step. `last`: the step's last micro-batch (only its backward is
-  // reduced). `skip_vote`: this rank wants the step skipped (given with the last micro-batch).
-  void prepare(bool last, bool skip_vote = false);
+  // reduced). `skip_vote` (given with the last micro-batch): a 0-dim tensor, nonzero when this
+  // rank wants the step skipped; undefined = no.
+  void prepare(bool last, const at::Tensor& skip_vote = {});
   // After the last backward: launches the buckets backward did not fill, waits for all, and
-  // leaves the mean gradient in every parameter's .grad. Returns true when some rank voted to
-  // skip the step. Throws core::RuntimeError naming the lost peer when a collective fails.
-  bool finish();
+  // leaves the mean gradient in every parameter's .grad. Returns the number of ranks that voted
+  // to skip the step, a 0-dim tensor on the gradients' device. Throws core::RuntimeError naming
+  // the lost peer when a collective fails.
+  at::Tensor finish();
 
   size_t bucket_count() const { return buckets_.size(); }
   // Collectives launched over the run (one per bucket per reduced step).
@@ -78,7 +81,8 @@ class GradReducer {
   std::vector<Bucket> buckets_;
   std::mutex mutex_;
   bool armed_ = false;
-  bool skip_vote_ = false;
+  at::Tensor skip_vote_;
+  bool locally_missing_ = false;  // this step, some parameter got no gradient on this rank
   size_t next_launch_ = 0;
   size_t launched_in_backward_ = 0;
   int64_t launched_total_ = 0;

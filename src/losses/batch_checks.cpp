@@ -26,7 +26,8 @@ at::Tensor checked_labels(const data::Batch& batch, int64_t num_classes, const s
     throw core::RuntimeError(objective + ": the batch has no identity labels (samples " +
                              describe_samples(batch) + ")");
   const at::Tensor labels = batch.identity.to(torch::kLong);
-  const at::Tensor cpu = labels.cpu();
+  // Checked on the host copy: reading the device's would make the host wait for the device.
+  const at::Tensor cpu = batch.on_host().identity.to(torch::kLong).contiguous();
   const int64_t* p = cpu.data_ptr<int64_t>();
   std::vector<int64_t> bad;
   std::string values;

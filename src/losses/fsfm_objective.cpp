@@ -107,19 +107,21 @@ LossOutput FsfmObjective::compute_masked(models::Backbone& model, const data::Ba
   const at::Tensor instance = options_.instance_loss == "simsiam"
                                   ? 0.5 * negative_cosine(online, target)
                                   : instance_loss(options_.instance_loss, online, target, options_.temperature);
-  const double instance_value = instance.item<double>();
-  if (std::isfinite(instance_value)) {
+  const at::Tensor finite = instance.detach().isfinite();
+  instance_skipped_.add_(finite.logical_not());
+  if (options_.nonfinite_instance == "skip_batch") {
+    // Decided on the device: the trainer skips the whole batch when `keep` is false.
     total = total + options_.w_id * instance;
     out.terms.emplace_back("instance", instance.detach());
-  } else {
-    instance_skipped_.add_(1);
-    if (options_.nonfinite_instance == "skip_batch")
-      out.skip_reason = "instance loss is " + std::to_string(instance_value) +
-                        " (objective.nonfinite_instance: skip_batch; " +
-                        std::to_string(instance_skipped_.item<int64_t>()) + " so far)";
+    out.keep = finite;
+    out.skip_reason = "the instance loss is not finite (objective.nonfinite_instance: skip_batch)";
+  } else if (finite.item<bool>()) {
+    // drop_term must know on the host whether the term joins the graph: one sync per step.
+    total = total + options_.w_id * instance;
+    out.terms.emplace_back("instance", instance.detach());
   }
-  out.metrics["instance_skipped"] = static_cast<double>(instance_skipped_.item<int64_t>());
-  out.metrics["momentum"] = momentum_at(ctx.step, ctx.total_steps);
+  out.metrics["instance_skipped"] = instance_skipped_.squeeze(0).to(at::kDouble);  // a copy: this step's count
+  out.metrics["momentum"] = host_metric(momentum_at(ctx.step, ctx.total_steps));
   out.total = total;
   return out;
 }

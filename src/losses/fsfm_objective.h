@@ -10,8 +10,8 @@
 //   total  = reconstruction (all masked patches)
 //          + w_region (0.007) * reconstruction on the chosen region's patches
 //          + w_id (0.1) * instance loss (the authors' SimSiam: -0.5 mean cos)
-// A batch whose instance loss is not finite is skipped whole (LossOutput::skip_reason; the
-// trainer makes no update) and counted in `instance_skipped` (a buffer: survives resume).
+// A batch whose instance loss is not finite is skipped whole (LossOutput::keep, decided on the
+// device; the trainer makes no update) and counted in `instance_skipped` (a buffer: survives resume).
 // Every departure from the authors is an option whose help text says why one would choose it.
 //
 // State names are the authors': mask_token (encoder width, shared by both decoders),

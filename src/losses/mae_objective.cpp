@@ -25,7 +25,7 @@ LossOutput MaeObjective::compute(models::Backbone& model, const data::Batch& bat
   LossOutput out;
   out.total = r.loss;
   out.terms.emplace_back("reconstruction", r.loss.detach());
-  out.metrics["visible_patches"] = static_cast<double>(mask.num_kept());
+  out.metrics["visible_patches"] = host_metric(static_cast<double>(mask.num_kept()));
   return out;
 }
 

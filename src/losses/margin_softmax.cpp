@@ -62,8 +62,7 @@ LossOutput MarginSoftmax::loss(const at::Tensor& embeddings, const data::Batch& 
   out.total = F::cross_entropy(logits, labels);
   out.terms.emplace_back(name_, out.total);
   // Accuracy from the plain cosines: the margin is a training-time handicap, not the prediction.
-  const double acc = cos_theta.argmax(1).eq(labels).to(torch::kDouble).mean().item<double>();
-  out.metrics["accuracy"] = acc;
+  out.metrics["accuracy"] = cos_theta.argmax(1).eq(labels).to(torch::kDouble).mean();
   return out;
 }
 

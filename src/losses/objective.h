@@ -19,14 +19,25 @@
 
 namespace facerep::losses {
 
+// Everything here stays where it was computed: the trainer reads values back to the host only at
+// its sync points (the log interval with train.host_sync: log_interval), never inside a step.
 struct LossOutput {
   at::Tensor total;                                      // scalar to minimise
   std::vector<std::pair<std::string, at::Tensor>> terms;  // named parts, logged separately
-  std::map<std::string, double> metrics;                 // e.g. train accuracy
-  // Non-empty: the trainer makes no update from this batch and counts it as skipped, logging
-  // this reason (FSFM skips a batch whose instance loss is not finite, as its authors do).
-  std::string skip_reason;
+  // e.g. train accuracy: 0-dim tensors, on the device (computed there) or on the CPU
+  // (host_metric: values the objective knows on the host).
+  std::map<std::string, at::Tensor> metrics;
+  // Defined: a 0-dim bool tensor; false = the trainer makes no update from this batch and counts
+  // it as skipped, logging skip_reason (FSFM skips a batch whose instance loss is not finite, as
+  // its authors do). A tensor so that deciding costs no host sync.
+  at::Tensor keep;
+  std::string skip_reason;  // why `keep` may be false
+  // Sets keep = false now (a reason the objective knows on the host).
+  void skip(const std::string& reason);
 };
+
+// A metric known on the host, as a CPU scalar (reading it back costs nothing).
+at::Tensor host_metric(double value);
 
 struct StepContext {
   int64_t step = 0;         // optimizer steps taken so far

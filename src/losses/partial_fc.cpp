@@ -36,7 +36,7 @@ at::Tensor gathered(const at::Tensor& x, dist::Communicator* comm) {
 }
 
 // Fraction of rows whose best plain cosine over every rank's (sampled) centres is their class.
-double sharded_accuracy(const at::Tensor& cos_theta, const at::Tensor& global_class, const at::Tensor& labels,
+at::Tensor sharded_accuracy(const at::Tensor& cos_theta, const at::Tensor& global_class, const at::Tensor& labels,
                         dist::Communicator* comm) {
   const auto [best, column] = cos_theta.detach().to(at::kFloat).max(1);
   at::Tensor predicted = global_class.index_select(0, column);
@@ -45,7 +45,7 @@ double sharded_accuracy(const at::Tensor& cos_theta, const at::Tensor& global_cl
     const at::Tensor all_class = at::stack(comm->all_gather(predicted.contiguous(), "sharded accuracy (classes)"), 0);
     predicted = all_class.gather(0, all_best.argmax(0).unsqueeze(0)).squeeze(0);
   }
-  return predicted.eq(labels).to(at::kDouble).mean().item<double>();
+  return predicted.eq(labels).to(at::kDouble).mean();
 }
 // N(0, 0.01) centres (insightface's initialisation) for the shard's classes, the same values
 // whatever the number of ranks: blocks of kInitBlock classes each come from their own generator,

@@ -29,7 +29,7 @@ LossOutput SoftmaxClassifier::loss(const at::Tensor& embeddings, const data::Bat
   out.total = torch::nn::functional::cross_entropy(
       logits, labels, torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(options_.label_smoothing));
   out.terms.emplace_back("softmax", out.total);
-  out.metrics["accuracy"] = logits.argmax(1).eq(labels).to(torch::kDouble).mean().item<double>();
+  out.metrics["accuracy"] = logits.argmax(1).eq(labels).to(torch::kDouble).mean();
   return out;
 }
 

@@ -41,7 +41,8 @@ at::Tensor landmark_asymmetry(const at::Tensor& landmarks) {
   return (nose.select(1, 0) - mid_x).abs() / iod;
 }
 
-at::Tensor SymmetryObjective::selected(const data::Batch& batch) const {
+at::Tensor SymmetryObjective::selected(const data::Batch& device_batch) const {
+  const data::Batch& batch = device_batch.on_host();  // selection runs on the host copy
   const int64_t b = batch.size();
   if (!options_.frontal_only) return torch::ones({b}, torch::kBool);
   const bool keep_unlabelled = options_.without_landmarks == "frontal";
@@ -68,7 +69,7 @@ DataNeeds SymmetryObjective::needs() const {
 LossOutput SymmetryObjective::compute(models::Backbone& model, const data::Batch& batch, StepContext&) {
   namespace F = torch::nn::functional;
   const at::Tensor keep = selected(batch);
-  const at::Tensor rows = keep.nonzero().select(1, 0).to(batch.images.device());
+  const at::Tensor rows = keep.nonzero().select(1, 0).to(batch.images.device(), /*non_blocking=*/true);
   const int64_t n = rows.numel();
   // With nobody selected, run on the whole batch and multiply by zero so `total` stays in the graph.
   const at::Tensor images = n > 0 ? batch.images.index_select(0, rows) : batch.images;
@@ -84,8 +85,8 @@ LossOutput SymmetryObjective::compute(models::Backbone& model, const data::Batch
   LossOutput out;
   out.total = n > 0 ? mean_dist * options_.weight : mean_dist * 0.0;
   out.terms.emplace_back("symmetry", out.total);
-  out.metrics["frontal_fraction"] = batch.size() > 0 ? static_cast<double>(n) / batch.size() : 0.0;
-  out.metrics["half_cosine"] = n > 0 ? cos.mean().item<double>() : 0.0;
+  out.metrics["frontal_fraction"] = host_metric(batch.size() > 0 ? static_cast<double>(n) / batch.size() : 0.0);
+  out.metrics["half_cosine"] = n > 0 ? cos.detach().to(torch::kDouble).mean() : host_metric(0.0);
   return out;
 }
 

@@ -103,7 +103,7 @@ LossOutput TripletObjective::compute(models::Backbone& model, const data::Batch&
   if (!batch.identity.defined())
     throw core::RuntimeError("triplet: the batch has no identity labels (samples " + describe_samples(batch) + ")");
   const at::Tensor labels = batch.identity.to(torch::kLong);
-  const at::Tensor unknown = labels.lt(0).cpu().nonzero();
+  const at::Tensor unknown = batch.on_host().identity.lt(0).nonzero();
   if (unknown.numel() > 0) {
     std::vector<int64_t> rows;
     for (int64_t i = 0; i < unknown.size(0); ++i) rows.push_back(unknown[i][0].item<int64_t>());
@@ -117,8 +117,8 @@ LossOutput TripletObjective::compute(models::Backbone& model, const data::Batch&
   LossOutput out;
   out.total = r.loss;
   out.terms.emplace_back("triplet", r.loss);
-  out.metrics["fraction_active"] = r.fraction_active;
-  out.metrics["triplets"] = static_cast<double>(r.mined);
+  out.metrics["fraction_active"] = host_metric(r.fraction_active);
+  out.metrics["triplets"] = host_metric(static_cast<double>(r.mined));
   return out;
 }
 

@@ -52,6 +52,10 @@ LossOutput WeightedSum::compute(models::Backbone& model, const data::Batch& batc
     out.total = out.total.defined() ? out.total + weighted : weighted;
     for (auto& [name, value] : part.terms) out.terms.emplace_back(prefixes_[i] + "/" + name, value);
     for (const auto& [name, value] : part.metrics) out.metrics[prefixes_[i] + "/" + name] = value;
+    if (part.keep.defined()) {
+      out.keep = out.keep.defined() ? out.keep.logical_and(part.keep) : part.keep;
+      out.skip_reason += (out.skip_reason.empty() ? "" : "; ") + prefixes_[i] + ": " + part.skip_reason;
+    }
   }
   return out;
 }

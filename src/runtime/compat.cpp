@@ -6,6 +6,7 @@
 #include "runtime/torch_build.h"
 #if FACEREP_TORCH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
+#include <c10/cuda/CUDAFunctions.h>
 #endif
 
 namespace facerep::runtime::compat {
@@ -59,6 +60,14 @@ void reset_cuda_peak_allocated(int device) {
   c10::cuda::CUDACachingAllocator::resetPeakStats(static_cast<c10::DeviceIndex>(device));
 #else
   (void)device;
+#endif
+}
+
+void set_cuda_sync_debug_mode(int level) {
+#if FACEREP_TORCH_CUDA
+  c10::cuda::warning_state().set_sync_debug_mode(static_cast<c10::cuda::SyncDebugMode>(level));
+#else
+  (void)level;
 #endif
 }
 

@@ -27,5 +27,8 @@ double cuda_peak_allocated_mb(int device);
 // Whether this LibTorch is a CUDA build (it may still find no GPU at run time).
 bool cuda_build();
 void reset_cuda_peak_allocated(int device);
+// CUDA's sync debug mode: 0 off, 1 warn, 2 error on any operation that makes the host wait for
+// the device (an item(), a blocking copy, a stream synchronize). No effect on a CPU build.
+void set_cuda_sync_debug_mode(int level);
 
 }  // namespace facerep::runtime::compat

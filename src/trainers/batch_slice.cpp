@@ -15,6 +15,7 @@ data::Batch slice_batch(const data::Batch& batch, int64_t start, int64_t length)
   const auto b = static_cast<size_t>(start), e = static_cast<size_t>(start + length);
   if (batch.paths.size() >= e) out.paths.assign(batch.paths.begin() + b, batch.paths.begin() + e);
   if (batch.indices.size() >= e) out.indices.assign(batch.indices.begin() + b, batch.indices.begin() + e);
+  if (batch.host) out.host = std::make_shared<const data::Batch>(slice_batch(*batch.host, start, length));
   return out;
 }
 

@@ -27,6 +27,7 @@ struct TrainOptions {
   int checkpoint_every = 0;
   int keep_last = 3;
   bool skip_nonfinite = false;
+  std::string host_sync = "auto";
   std::string best_mode = "max";
   EmaOptions ema;
 
@@ -49,6 +50,12 @@ struct TrainOptions {
     v("keep_last", keep_last, "checkpoints kept besides best and last").min(1);
     v("skip_nonfinite", skip_nonfinite,
       "skip (and count) batches whose loss is NaN/Inf instead of stopping");
+    v("host_sync", host_sync,
+      "when a step's loss and metrics are read back to the host: step (every step; a non-finite batch is "
+      "skipped before its update), log_interval (only where a log line, evaluation or checkpoint is due, so a "
+      "GPU never waits for the host; a non-finite batch's update uses zero gradients and is reported at the "
+      "next of those steps), auto (step on CPU, log_interval on CUDA)")
+        .one_of({"auto", "step", "log_interval"});
     v("best_mode", best_mode,
       "whether a higher (max) or lower (min) primary metric of the first validation evaluation is better (it picks best.ckpt)")
         .one_of({"max", "min"});

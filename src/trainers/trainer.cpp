@@ -91,6 +91,8 @@ void Trainer::build() {
   device_ = rs.device;
   const runtime::Precision requested = runtime::parse_precision(config_.run.precision);
   precision_ = runtime::effective_precision(requested, device_);
+  const std::string& host_sync = config_.train.host_sync;
+  sync_every_step_ = host_sync == "step" || (host_sync == "auto" && !device_.is_cuda());
   core::log_info("device " + device_.str() + ", " + std::to_string(rs.threads) + " threads, precision " +
                  runtime::precision_name(precision_) +
                  (precision_ != requested ? std::string(" (run.precision=") + config_.run.precision +
@@ -215,7 +217,7 @@ data::Batch Trainer::next_batch() {
   throw core::RuntimeError("the training data yielded an empty epoch (" + data_->describe() + ")");
 }
 
-bool Trainer::train_step(const data::Batch& host_batch, StepInfo& info) {
+bool Trainer::train_step(const data::Batch& host_batch, PendingStep& p) {
   data::Batch batch = host_batch.to(device_);
   if (config_.run.channels_last) batch.images = batch.images.contiguous(at::MemoryFormat::ChannelsLast);
   const int64_t n = batch.size();
@@ -237,12 +239,10 @@ bool Trainer::train_step(const data::Batch& host_batch, StepInfo& info) {
   ctx.epoch = progress_.epoch;
   ctx.generator = objective_generator_;
   ctx.training = true;
+  p.paths = first_paths(host_batch, 8);
 
   const int64_t accum = std::min<int64_t>(config_.train.grad_accum, n);
   const int64_t chunk = (n + accum - 1) / accum;
-  std::map<std::string, double> scalars;
-  bool finite = true;
-  std::string skip_reason = "non-finite loss";  // or the objective's own reason
   int64_t micro_index = 0;
   for (int64_t start = 0; start < n; start += chunk, ++micro_index) {
     const int64_t len = std::min(chunk, n - start);
@@ -255,57 +255,57 @@ bool Trainer::train_step(const data::Batch& host_batch, StepInfo& info) {
       runtime::AutocastGuard autocast(precision_);
       out = objective_->compute(*model_, micro, ctx);
     }
-    if (!out.skip_reason.empty()) {
-      finite = false;
-      skip_reason = out.skip_reason;
-      // With peers, backward still runs (same collectives on every rank); the vote discards it.
-      if (!reducer_) break;
+    p.flags.require("loss_finite", out.total.detach().isfinite());
+    if (out.keep.defined()) {
+      p.flags.require("keep", out.keep);
+      p.skip_reason = out.skip_reason;
     }
-    const double total = out.total.item<double>();
-    if (finite && !std::isfinite(total)) {
-      finite = false;
-      scalars["loss"] = total;
-      if (!config_.train.skip_nonfinite)
-        throw core::RuntimeError(
-            "step " + std::to_string(progress_.step + 1) + ": loss is " + value_text(total) +
-            " (batch: " + first_paths(micro, 8) + "); " + last_good_checkpoint() +
-            " (set train.skip_nonfinite: true to skip such batches)");
-      // One process stops here. With peers, backward still runs so that every rank issues the
-      // same collectives (an all-gather's backward, the gradient buckets); the vote below
-      // discards the step everywhere.
-      if (!reducer_) break;
+    p.scalars.add("loss", out.total, weight);
+    // One process that syncs every step does not run backward through a batch it will skip.
+    // With peers, backward still runs (every rank issues the same collectives: an all-gather's
+    // backward, the gradient buckets) and the vote below skips the step everywhere.
+    if (sync_every_step_ && !reducer_ && !p.flags.all_true().item<bool>()) break;
+    if (reducer_) {
+      const bool last = start + len >= n;
+      reducer_->prepare(last, last ? p.flags.all_true().logical_not() : at::Tensor());
     }
-    if (reducer_) reducer_->prepare(start + len >= n, !finite);
     scaler_->scale(out.total * weight).backward();
-    if (!finite) continue;
-    scalars["loss"] += total * weight;
-    for (const auto& [name, t] : out.terms) scalars[name] += t.item<double>() * weight;
-    for (const auto& [name, v] : out.metrics) scalars[name] += v * weight;
+    for (const auto& [name, t] : out.terms) p.scalars.add(name, t, weight);
+    for (const auto& [name, t] : out.metrics) p.scalars.add(name, t, weight);
   }
   if (reducer_) {
-    const bool peer_skipped = reducer_->finish();
-    info.comm_seconds = reducer_->last_wait_seconds();
-    if (peer_skipped && finite) {
-      finite = false;
-      scalars["loss"] = std::numeric_limits<double>::quiet_NaN();
-      core::log_warn("step " + std::to_string(progress_.step + 1) +
-                     ": another rank had a non-finite loss; every rank skips this step");
-    }
+    p.flags.require("peers_ok", reducer_->finish().eq(0));
+    p.info.comm_seconds = reducer_->last_wait_seconds();
   }
-  if (!finite) return skip_batch(skip_reason, batch);
-  consecutive_skips_ = 0;
+  // Syncing every step: a batch that should not count is dropped before its update.
+  const auto rejected_now = [&] {
+    if (!sync_every_step_ || p.flags.all_true().item<bool>()) return false;
+    const auto values = StepScalars::read({&p.scalars, &p.flags});
+    std::map<std::string, double> both = values[0];
+    both.insert(values[1].begin(), values[1].end());
+    reject_step(p, both);
+    optimizer_->zero_grad();
+    return true;
+  };
+  if (rejected_now()) return false;
   const std::vector<at::Tensor> params = optimizer_->parameters();
+  // fp16 only: the loss scaler reads its overflow flag every step, as PyTorch's GradScaler does.
   const bool grads_finite = scaler_->unscale(params);
   if (grads_finite) {
     if (config_.train.grad_clip > 0.0) {
-      const double norm =
-          sharded_.empty() ? torch::nn::utils::clip_grad_norm_(params, config_.train.grad_clip)
-                           : dist::clip_grad_norm_sharded(without_tensors(params, sharded_), sharded_,
-                                                          config_.train.grad_clip, dist::current());
-      // The norm is known here anyway: a finite loss with non-finite gradients follows the
-      // non-finite loss policy (without clipping it would cost a sync per step to look).
-      if (!std::isfinite(norm)) return skip_nonfinite_gradients(batch, norm);
-      scalars["grad_norm"] = norm;
+      // The norm is computed anyway: a finite loss with non-finite gradients follows the
+      // non-finite loss policy (without clipping, looking would cost a pass over the gradients).
+      const at::Tensor norm = dist::clip_grad_norm(without_tensors(params, sharded_), sharded_, config_.train.grad_clip,
+                                                   sharded_.empty() ? nullptr : dist::current());
+      p.scalars.add("grad_norm", norm);
+      p.flags.require("grads_finite", norm.isfinite());
+      if (rejected_now()) return false;
+    }
+    if (!sync_every_step_) {
+      // Decided on the device: a step that should not count updates with zero gradients.
+      const at::Tensor drop = p.flags.all_true().logical_not();
+      for (const auto& param : params)
+        if (param.grad().defined()) param.mutable_grad().masked_fill_(drop.to(param.grad().device()), 0);
     }
     optimizer_->step();
   } else {
@@ -318,12 +318,90 @@ bool Trainer::train_step(const data::Batch& host_batch, StepInfo& info) {
   objective_->after_step(*model_, ctx);
   if (ema_) ema_->update(*model_);
 
-  info.step = progress_.step;
-  info.epoch = progress_.epoch;
-  info.images = n * world_;  // samples of the whole job
-  info.lr = lr;
-  info.scalars = std::move(scalars);
+  p.info.step = progress_.step;
+  p.info.epoch = progress_.epoch;
+  p.info.images = n * world_;  // samples of the whole job
+  p.info.lr = lr;
   return true;
+}
+
+bool Trainer::sync_due(int64_t step, int64_t stop) const {
+  if (sync_every_step_ || step >= stop || step % config_.train.log_every == 0) return true;
+  for (const auto& h : hooks_)
+    if (h->acts_at(*this, step)) return true;
+  return false;
+}
+
+void Trainer::sync_pending() {
+  if (pending_.empty()) return;
+  if (setup_.on_sync) setup_.on_sync(true, progress_.step);
+  std::vector<const StepScalars*> all;
+  for (const auto& p : pending_) {
+    all.push_back(&p.scalars);
+    all.push_back(&p.flags);
+  }
+  const std::vector<std::map<std::string, double>> values = StepScalars::read(all);  // the one copy
+  std::vector<PendingStep> steps = std::move(pending_);
+  pending_.clear();
+  for (size_t k = 0; k < steps.size(); ++k) {
+    PendingStep& p = steps[k];
+    const auto& flags = values[2 * k + 1];
+    bool ok = true;
+    for (const auto& [name, v] : flags) ok = ok && v != 0.0;
+    if (ok) {
+      consecutive_skips_ = 0;
+      p.info.scalars = values[2 * k];
+    } else {
+      std::map<std::string, double> both = values[2 * k];
+      both.insert(flags.begin(), flags.end());
+      reject_step(p, both);
+      p.info.skipped = true;
+    }
+    result_.history.push_back(p.info);
+    for (auto& h : hooks_) h->after_step(*this, p.info);
+  }
+  if (setup_.on_sync) setup_.on_sync(false, progress_.step);
+}
+
+void Trainer::reject_step(const PendingStep& p, const std::map<std::string, double>& values) {
+  const auto flag = [&](const char* name) {
+    const auto it = values.find(name);
+    return it == values.end() || it->second != 0.0;
+  };
+  const auto value = [&](const char* name) {
+    const auto it = values.find(name);
+    return it == values.end() ? std::numeric_limits<double>::quiet_NaN() : it->second;
+  };
+  // The step's number: with host_sync log_interval its update was made (with zero gradients).
+  const int64_t step = sync_every_step_ ? progress_.step + 1 : p.info.step;
+  std::string reason;
+  bool policy = true;  // the non-finite policy applies (stop unless train.skip_nonfinite)
+  if (!flag("keep")) {
+    reason = p.skip_reason;
+    policy = false;
+  } else if (!flag("loss_finite")) {
+    reason = "loss is " + value_text(value("loss"));
+  } else if (!flag("peers_ok")) {
+    reason = "another rank had a non-finite loss or asked to skip; every rank skips this step";
+    policy = false;
+  } else {
+    reason = "the loss is finite but the gradient norm is " + value_text(value("grad_norm"));
+  }
+  const std::string when =
+      sync_every_step_ ? ""
+                       : "; found at step " + std::to_string(progress_.step) +
+                             " (train.host_sync: log_interval): its update used zero gradients";
+  if (policy && !config_.train.skip_nonfinite)
+    throw core::RuntimeError("step " + std::to_string(step) + ": " + reason + " (batch: " + p.paths + ")" + when +
+                             "; " + last_good_checkpoint() + " (set train.skip_nonfinite: true to skip such batches)");
+  ++progress_.skipped;
+  // A diverged model makes every batch non-finite; skipping would then loop forever.
+  if (++consecutive_skips_ > kMaxConsecutiveSkips)
+    throw core::RuntimeError("step " + std::to_string(step) + ": " + std::to_string(consecutive_skips_) +
+                             " batches in a row had a non-finite loss or gradients; training has diverged (" +
+                             last_good_checkpoint() + ")");
+  core::log_warn("step " + std::to_string(step) + ": " + reason + ", batch skipped" + when + " (" +
+                 std::to_string(progress_.skipped) + " skipped so far; batch: " + p.paths + ")");
 }
 
 TrainResult Trainer::run() {
@@ -341,7 +419,10 @@ TrainResult Trainer::run_loop() {
   for (auto& h : hooks_) h->on_start(*this);
   const int64_t stop = setup_.stop_after > 0 ? std::min(setup_.stop_after, total_steps_) : total_steps_;
   while (progress_.step < stop) {
-    if (const int sig = agreed_stop_signal()) {
+    // Peers vote on a stop signal only right after a sync point: the vote is read on the host.
+    const int sig = world_ <= 1 || pending_.empty() ? agreed_stop_signal() : 0;
+    if (sig) {
+      sync_pending();
       result_.stop_signal = sig;
       core::log_warn(std::string(core::signal_name(sig)) + " received: stopping at step " +
                      std::to_string(progress_.step) + " with a checkpoint");
@@ -349,13 +430,14 @@ TrainResult Trainer::run_loop() {
     }
     const auto t0 = std::chrono::steady_clock::now();
     const data::Batch batch = next_batch();
-    StepInfo info;
-    info.data_seconds = seconds_since(t0);
-    if (!train_step(batch, info)) continue;
-    info.seconds = seconds_since(t0);
-    result_.history.push_back(info);
-    for (auto& h : hooks_) h->after_step(*this, info);
+    PendingStep step;
+    step.info.data_seconds = seconds_since(t0);
+    if (!train_step(batch, step)) continue;
+    step.info.seconds = seconds_since(t0);
+    pending_.push_back(std::move(step));
+    if (sync_due(progress_.step, stop)) sync_pending();
   }
+  sync_pending();
   result_.finished = progress_.step >= total_steps_;
   for (auto& h : hooks_) h->on_end(*this, result_.finished);
   result_.steps = progress_.step;
@@ -400,28 +482,6 @@ void Trainer::save_emergency_checkpoint() noexcept {
   } catch (const std::exception& e) {
     core::log_error(std::string("could not save the weights after the failure: ") + e.what());
   }
-}
-
-bool Trainer::skip_batch(const std::string& reason, const data::Batch& batch) {
-  optimizer_->zero_grad();
-  ++progress_.skipped;
-  // A diverged model makes every batch non-finite; skipping would then loop forever.
-  if (++consecutive_skips_ > kMaxConsecutiveSkips)
-    throw core::RuntimeError("step " + std::to_string(progress_.step + 1) + ": " + std::to_string(consecutive_skips_) +
-                             " batches in a row had a non-finite loss or gradients; training has diverged (" +
-                             last_good_checkpoint() + ")");
-  core::log_warn("step " + std::to_string(progress_.step + 1) + ": " + reason + ", batch skipped (" +
-                 std::to_string(progress_.skipped) + " skipped so far; first samples: " + first_paths(batch, 4) + ")");
-  return false;
-}
-
-bool Trainer::skip_nonfinite_gradients(const data::Batch& batch, double norm) {
-  const std::string what = "the loss is finite but the gradient norm is " + value_text(norm);
-  if (!config_.train.skip_nonfinite)
-    throw core::RuntimeError("step " + std::to_string(progress_.step + 1) + ": " + what + " (batch: " +
-                             first_paths(batch, 8) + "); " + last_good_checkpoint() +
-                             " (set train.skip_nonfinite: true to skip such batches)");
-  return skip_batch(what, batch);
 }
 
 std::string Trainer::last_good_checkpoint() const {

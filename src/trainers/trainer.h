@@ -15,7 +15,16 @@
 // ranks), so W processes with grad_accum A compute what one process with grad_accum W·A
 // computes (up to float summation order). Rank 0 alone evaluates, writes metrics and
 // checkpoints; the others wait for it at a collective. docs/distributed.md has the details.
+//
+// Host syncs (train.host_sync): a step's loss, terms, metrics and the flags deciding whether its
+// update counts stay tensors (StepScalars) until a sync point. With `step` (the CPU default) every
+// step is one; a batch with a non-finite loss or gradients is then skipped before its update.
+// With `log_interval` (the CUDA default) only the steps where a hook acts (log line, evaluation,
+// checkpoint) and the last one are, so the host queues steps without waiting for the device; a
+// non-finite step's update is made with zero gradients (decided on the device) and reported,
+// counted or stopped on, at the next sync point. Hooks see every step, in order, at sync points.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -36,6 +45,7 @@
 #include "trainers/optimizer.h"
 #include "trainers/schedule.h"
 #include "trainers/sharded_state.h"
+#include "trainers/step_scalars.h"
 #include "trainers/training_state.h"
 
 namespace facerep::core {
@@ -58,6 +68,9 @@ struct TrainerSetup {
   std::unique_ptr<BatchStream> data;  // replaces the loader built from config.data (tests)
   bool progress = true;       // draw the progress line
   bool allow_config_change = false;  // resume even when the config differs from the checkpoint's
+  // Tests: called with (true, step) before the trainer reads pending steps back to the host at a
+  // sync point, and with (false, step) once the hooks have had them.
+  std::function<void(bool reading, int64_t step)> on_sync;
 };
 
 // What happened in one optimizer step (hooks read it).
@@ -70,7 +83,9 @@ struct StepInfo {
   double data_seconds = 0.0;             // of which waiting for the batch
   double comm_seconds = 0.0;             // of which waiting for the gradient all-reduce after backward
                                          // (the communication backward did not hide; 0 in one process)
-  std::map<std::string, double> scalars; // "loss", every term, objective metrics
+  std::map<std::string, double> scalars; // "loss", every term, objective metrics (empty when skipped)
+  bool skipped = false;                  // host_sync log_interval: the batch was non-finite; the
+                                         // update used zero gradients (counted in progress().skipped)
 };
 
 // One run of every evaluator, as the hooks are told of it.
@@ -83,6 +98,9 @@ class TrainerHook {
  public:
   virtual ~TrainerHook() = default;
   virtual void on_start(Trainer&) {}
+  // True when after_step at `step` does work that needs the run as it is right after that step
+  // (a log line, an evaluation, a checkpoint): the trainer makes `step` a sync point.
+  virtual bool acts_at(const Trainer&, int64_t /*step*/) const { return false; }
   virtual void after_step(Trainer&, const StepInfo&) {}
   // After every Trainer::evaluate(), whoever asked for it.
   virtual void on_evaluation(Trainer&, const Evaluation&) {}
@@ -145,11 +163,6 @@ class Trainer {
   int agreed_stop_signal() const;
   // After a failure: writes a checkpoint of the current step when none exists (rank 0).
   void save_emergency_checkpoint() noexcept;
-  // Drops this step's gradients and counts the batch as skipped (logging `reason`); throws
-  // core::RuntimeError once too many batches in a row were skipped. Returns false (no step).
-  bool skip_batch(const std::string& reason, const data::Batch& batch);
-  // A finite loss whose gradient norm is not: skip_batch, or stop (train.skip_nonfinite).
-  bool skip_nonfinite_gradients(const data::Batch& batch, double norm);
   // "last good checkpoint: <path | none>", for errors that stop a run.
   std::string last_good_checkpoint() const;
   // After an fp16 overflow: warns once when the loss scale falls below 1, stops when it underflows.
@@ -166,8 +179,24 @@ class Trainer {
   // the same samples).
   StreamPosition resume_position(const TrainingState& state) const;
   data::Batch next_batch();
-  // One optimizer step on `batch`; returns false when it was skipped (non-finite loss).
-  bool train_step(const data::Batch& batch, StepInfo& info);
+  // A step taken, waiting for its sync point.
+  struct PendingStep {
+    StepInfo info;
+    StepScalars scalars;      // loss, terms, metrics, grad_norm
+    StepScalars flags;        // loss_finite, keep, peers_ok, grads_finite
+    std::string skip_reason;  // the objective's, when it may ask to skip
+    std::string paths;        // the batch's first samples, for messages
+  };
+  // One optimizer step on `batch` into `step`; returns false when it was skipped before its
+  // update (host_sync: step).
+  bool train_step(const data::Batch& batch, PendingStep& step);
+  // Reads back every pending step, applies the non-finite policy, records them and hands them to
+  // the hooks.
+  void sync_pending();
+  // A step whose flags said no: throws (train.skip_nonfinite: false, for a non-finite loss or
+  // gradients) or counts it as skipped. `values`: its scalars and flags as read back.
+  void reject_step(const PendingStep& step, const std::map<std::string, double>& values);
+  bool sync_due(int64_t step, int64_t stop) const;
 
   ExperimentConfig config_;
   TrainerSetup setup_;
@@ -200,6 +229,8 @@ class Trainer {
   TrainResult result_;
   bool no_selection_logged_ = false;  // "no validation evaluation" is said once per run
   bool first_batch_checked_ = false;
+  bool sync_every_step_ = true;       // train.host_sync resolved for this device
+  std::vector<PendingStep> pending_;  // steps taken since the last sync point
   int64_t consecutive_skips_ = 0;
   static constexpr int64_t kMaxConsecutiveSkips = 20;  // then train.skip_nonfinite gives up
 };

@@ -34,9 +34,15 @@ void LoggingHook::on_start(Trainer& t) {
   }
 }
 
+bool LoggingHook::acts_at(const Trainer& t, int64_t step) const {
+  return step % t.config().train.log_every == 0 || step >= t.total_steps();
+}
+
 void LoggingHook::after_step(Trainer& t, const StepInfo& info) {
-  for (const auto& [k, v] : info.scalars) window_[k] += v;
-  ++window_steps_;
+  for (const auto& [k, v] : info.scalars) {
+    window_[k] += v;
+    ++window_counts_[k];
+  }
   window_images_ += info.images;
   window_seconds_ += info.seconds;
   images_ += info.images;
@@ -50,10 +56,10 @@ void LoggingHook::after_step(Trainer& t, const StepInfo& info) {
     progress_->update(u);
   }
   const bool last = info.step >= t.total_steps();
-  if (info.step % t.config().train.log_every != 0 && !last) return;
+  if (!acts_at(t, info.step) && !last) return;
   // Means over the steps since the last line, so nothing between log lines goes unseen.
   std::map<std::string, double> scalars;
-  for (const auto& [k, v] : window_) scalars[k] = v / static_cast<double>(window_steps_);
+  for (const auto& [k, v] : window_) scalars[k] = v / static_cast<double>(window_counts_[k]);
   scalars["lr"] = info.lr;
   scalars["epoch"] = static_cast<double>(info.epoch);
   scalars["images_per_s"] = window_seconds_ > 0 ? window_images_ / window_seconds_ : 0.0;
@@ -69,7 +75,7 @@ void LoggingHook::after_step(Trainer& t, const StepInfo& info) {
     core::log_info(line);
   }
   window_.clear();
-  window_steps_ = 0;
+  window_counts_.clear();
   window_images_ = 0;
   window_seconds_ = 0.0;
 }
@@ -103,9 +109,13 @@ void log_evaluations(Trainer& t, const std::vector<eval::EvalResult>& results) {
   if (auto* m = t.metrics(); m && !scalars.empty()) m->write(t.progress().step, "eval", scalars);
 }
 
-void EvalHook::after_step(Trainer& t, const StepInfo& info) {
+bool EvalHook::acts_at(const Trainer& t, int64_t step) const {
   const int every = t.config().train.eval_every;
-  if (every <= 0 || info.step % every != 0 || info.step >= t.total_steps()) return;
+  return every > 0 && step % every == 0 && step < t.total_steps();
+}
+
+void EvalHook::after_step(Trainer& t, const StepInfo& info) {
+  if (!acts_at(t, info.step)) return;
   t.evaluate();
   last_eval_step_ = info.step;
 }
@@ -160,11 +170,14 @@ void CheckpointHook::write_files(Trainer& t, const fs::path& file, bool best) {
   core::log_info("checkpoint " + file.string() + (best ? " (new best)" : ""));
 }
 
-void CheckpointHook::after_step(Trainer& t, const StepInfo& info) {
+bool CheckpointHook::acts_at(const Trainer& t, int64_t step) const {
   const int every = t.config().train.checkpoint_every;
-  const bool periodic = every > 0 && info.step % every == 0 && info.step < t.total_steps();
+  return every > 0 && step % every == 0 && step < t.total_steps();
+}
+
+void CheckpointHook::after_step(Trainer& t, const StepInfo& info) {
   // An evaluation at this step may have written it already (as the new best).
-  if (periodic && last_saved_step_ != info.step) save(t, false);
+  if (acts_at(t, info.step) && last_saved_step_ != info.step) save(t, false);
 }
 
 void CheckpointHook::on_evaluation(Trainer& t, const Evaluation& evaluation) {

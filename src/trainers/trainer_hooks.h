@@ -24,13 +24,14 @@ class LoggingHook : public TrainerHook {
   LoggingHook();
   ~LoggingHook() override;
   void on_start(Trainer& t) override;
+  bool acts_at(const Trainer& t, int64_t step) const override;
   void after_step(Trainer& t, const StepInfo& info) override;
   void on_end(Trainer& t, bool finished) override;
 
  private:
   std::unique_ptr<core::Progress> progress_;
   std::map<std::string, double> window_;  // sums since the last log line
-  int64_t window_steps_ = 0;
+  std::map<std::string, int64_t> window_counts_;  // steps that reported each (skipped ones do not)
   int64_t window_images_ = 0;
   double window_seconds_ = 0.0;
   int64_t images_ = 0;
@@ -38,6 +39,7 @@ class LoggingHook : public TrainerHook {
 
 class EvalHook : public TrainerHook {
  public:
+  bool acts_at(const Trainer& t, int64_t step) const override;
   void after_step(Trainer& t, const StepInfo& info) override;
   void on_end(Trainer& t, bool finished) override;
 
@@ -47,6 +49,7 @@ class EvalHook : public TrainerHook {
 
 class CheckpointHook : public TrainerHook {
  public:
+  bool acts_at(const Trainer& t, int64_t step) const override;
   void after_step(Trainer& t, const StepInfo& info) override;
   void on_evaluation(Trainer& t, const Evaluation& evaluation) override;
   void on_end(Trainer& t, bool finished) override;

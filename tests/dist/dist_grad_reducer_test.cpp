@@ -57,7 +57,7 @@ TEST(DistGradReducer, AveragesAccumulatedGradientsWithOneReductionPerStep) {
       reducer.prepare(/*last=*/m == 1);
       ReducerFixture::loss(r, m, f.a, f.b, f.c).backward();
     }
-    EXPECT_FALSE(reducer.finish());
+    EXPECT_EQ(reducer.finish().item<double>(), 0.0);
     EXPECT_EQ(reducer.collectives_launched(), 4);  // the first micro-batch communicated nothing
     // Rank 0 filled c, b, a during backward and launched them before finish(); rank 1 never
     // fills c (bucket 0), so everything waits for finish() there, in the same order.
@@ -77,9 +77,9 @@ TEST(DistGradReducer, OneRanksSkipVoteSkipsTheStepEverywhere) {
     GradReducer reducer(comm, f.params(), 25.0);
     EXPECT_EQ(reducer.bucket_count(), 1u);
     for (int step = 0; step < 2; ++step) {
-      reducer.prepare(true, /*skip_vote=*/step == 1 && comm.rank() == 1);
+      reducer.prepare(true, /*skip_vote=*/at::scalar_tensor(step == 1 && comm.rank() == 1 ? 1.0 : 0.0));
       ReducerFixture::loss(comm.rank(), 0, f.a, f.b, f.c).backward();
-      EXPECT_EQ(reducer.finish(), step == 1) << "step " << step << " rank " << comm.rank();
+      EXPECT_EQ(reducer.finish().item<double>() > 0.0, step == 1) << "step " << step << " rank " << comm.rank();
       f.a.mutable_grad().reset();
       f.b.mutable_grad().reset();
       f.c.mutable_grad().reset();

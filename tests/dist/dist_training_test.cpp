@@ -105,6 +105,20 @@ TEST(DistTraining, TwoProcessesArcFaceMatchOneProcessWithTheSameGlobalBatch) {
   EXPECT_EQ(a.ranks[1].output.find("run folder"), std::string::npos) << a.ranks[1].output;
 }
 
+// train.host_sync: log_interval (the CUDA default) keeps the ranks' skip votes and the clipped
+// gradient norm on the device; 2 such processes must still end where 1 process syncing every
+// step ends.
+TEST(DistTraining, TwoProcessesSyncingOnlyAtTheLogIntervalMatchOneProcess) {
+  const Agreement a =
+      two_against_one(tiny_args("configs/recognition/tiny_arcface.yaml") + " --set train.grad_clip=1.0",
+                      " --set train.host_sync=log_interval --set train.log_every=2",
+                      " --set train.grad_accum=2 --set train.host_sync=step", " --set train.batch_size=4");
+  std::cout << "arcface, log_interval: 2 processes vs 1 (same global batch) " << a.same << ", vs 1 (half the batch) "
+            << a.other << "\n";
+  EXPECT_LT(a.same, 1e-5);
+  EXPECT_GT(a.other, 100 * a.same + 1e-4);
+}
+
 // partial_fc splits the centres over the ranks and draws them alike on 1 or 2 processes: the
 // backbone of 2 processes must end where 1 process with the same micro-batches ends, and the
 // checkpoint of the 2-process run holds the whole centres, gathered from both ranks.

@@ -60,7 +60,7 @@ TEST(AuObjective, LossIsHandBceWithPosWeightPlusIdentityCrossEntropy) {
   EXPECT_EQ(out.terms[1].first, "identity");
   EXPECT_NEAR(out.terms[1].second.item<double>(), std::log(2.0), 1e-6);
   EXPECT_NEAR(out.total.item<double>(), expect + std::log(2.0), 1e-6);
-  EXPECT_EQ(out.metrics.at("lambda"), 0.0);
+  EXPECT_EQ(out.metrics.at("lambda").item<double>(), 0.0);
   EXPECT_DOUBLE_EQ(au.num_aus(), 2);
 }
 

@@ -86,7 +86,7 @@ TEST(MarginSoftmax, LossIsCrossEntropyOfMarginLogits) {
   const double z0 = 2 * std::cos(M_PI / 3 + 0.5), z1 = 2 * std::sqrt(3.0) / 2, z2 = 2 * -0.5;
   const double expected = -z0 + std::log(std::exp(z0) + std::exp(z1) + std::exp(z2));
   EXPECT_NEAR(out.total.item<double>(), expected, 1e-5);
-  EXPECT_DOUBLE_EQ(out.metrics.at("accuracy"), 0.0);  // class 1 is nearer
+  EXPECT_DOUBLE_EQ(out.metrics.at("accuracy").item<double>(), 0.0);  // class 1 is nearer
   ASSERT_EQ(out.terms.size(), 1u);
   EXPECT_EQ(out.terms[0].first, "arcface");
 }
@@ -193,7 +193,7 @@ TEST(MarginSoftmax, ArcFaceLearnsSeparableClusters) {
   test.images = sample(400, &labels);
   test.identity = labels;
   torch::NoGradGuard g;
-  const double acc = obj.loss(model->forward(test.images), test).metrics.at("accuracy");
+  const double acc = obj.loss(model->forward(test.images), test).metrics.at("accuracy").item<double>();
   RecordProperty("held_out_accuracy", std::to_string(acc));
   RecordProperty("loss_first_last", std::to_string(first_loss) + " " + std::to_string(last_loss));
   EXPECT_GT(acc, 0.9);

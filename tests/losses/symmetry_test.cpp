@@ -110,7 +110,7 @@ TEST(Symmetry, NoSelectedSampleGivesZeroInTheGraph) {
   const LossOutput out = SymmetryObjective(o).compute(*model, b, ctx);
   EXPECT_EQ(out.total.item<double>(), 0.0);
   EXPECT_TRUE(out.total.requires_grad());
-  EXPECT_EQ(out.metrics.at("frontal_fraction"), 0.0);
+  EXPECT_EQ(out.metrics.at("frontal_fraction").item<double>(), 0.0);
 }
 
 }  // namespace

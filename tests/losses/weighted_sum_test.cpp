@@ -20,7 +20,7 @@ class ConstantObjective : public Objective {
     LossOutput o;
     o.total = torch::tensor(v_);
     o.terms.emplace_back("part", o.total);
-    o.metrics["value"] = v_;
+    o.metrics["value"] = losses::host_metric(v_);
     return o;
   }
   void after_step(models::Backbone&, const StepContext&) override { ++steps; }
@@ -46,7 +46,7 @@ TEST(WeightedSum, AddsWeightedTotalsAndPrefixesTerms) {
   ASSERT_EQ(out.terms.size(), 2u);
   EXPECT_EQ(out.terms[0].first, "first/part");
   EXPECT_EQ(out.terms[1].first, "second/part");
-  EXPECT_DOUBLE_EQ(out.metrics.at("second/value"), 3.0);
+  EXPECT_DOUBLE_EQ(out.metrics.at("second/value").item<double>(), 3.0);
   sum.after_step(model, ctx);
   EXPECT_EQ(a->steps, 1);
   EXPECT_EQ(sum.needs().views, 3);

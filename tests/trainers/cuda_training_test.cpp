@@ -40,6 +40,37 @@ TEST(CudaTraining, TinyRecipesTrainInBf16) {
   }
 }
 
+// train.host_sync: log_interval (the CUDA default): between two sync points a step never makes
+// the host wait for the GPU. CUDA's sync debug mode turns any such wait into an error; it is on
+// from the end of each sync point to the start of the next.
+TEST(CudaTraining, StepsBetweenSyncPointsNeverWaitForTheDevice) {
+  FACEREP_SKIP_WITHOUT_CUDA();
+  for (const char* recipe : {"recognition/tiny_arcface.yaml", "pretrain/tiny_mae.yaml", "pretrain/tiny_fsfm.yaml",
+                             "iat/tiny_synthetic.yaml"}) {
+    SCOPED_TRACE(recipe);
+    const int64_t steps = 9;
+    TrainerSetup setup;
+    setup.progress = false;
+    setup.on_sync = [&](bool reading, int64_t step) {
+      runtime::compat::set_cuda_sync_debug_mode(!reading && step < steps ? 2 : 0);
+    };
+    Trainer t(load_experiment(facerep::testing::source_dir() + "/configs/" + recipe,
+                              {"eval=[]", "train.checkpoint_every=0", "run.device=cuda", "run.precision=bf16",
+                               "train.steps=9", "train.log_every=4", "train.grad_clip=5.0"}),
+              std::move(setup));
+    TrainResult r;
+    try {
+      r = t.run();
+    } catch (const std::exception& e) {
+      runtime::compat::set_cuda_sync_debug_mode(0);
+      FAIL() << "a step waited for the device: " << e.what();
+    }
+    runtime::compat::set_cuda_sync_debug_mode(0);
+    ASSERT_EQ(r.history.size(), 9u);
+    for (const auto& s : r.history) EXPECT_TRUE(std::isfinite(s.scalars.at("loss"))) << "step " << s.step;
+  }
+}
+
 TEST(CudaTraining, Fp32OnCudaStartsFromTheCpuLoss) {
   FACEREP_SKIP_WITHOUT_CUDA();
   // Same seed, same data, weights initialised on the CPU before the move: the first loss agrees

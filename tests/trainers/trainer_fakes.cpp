@@ -77,7 +77,7 @@ class SoftmaxObjective : public losses::Objective {
     losses::LossOutput out;
     if (o_.skip_at_step > 0 && ctx.step + 1 == o_.skip_at_step && !skip_fired_) {
       skip_fired_ = true;
-      out.skip_reason = "fake objective asked to skip";
+      out.skip("fake objective asked to skip");
     }
     if (o_.nan_always) ce = ce * std::nan("");
     if (o_.nan_grad_at_step > 0 && ctx.step + 1 == o_.nan_grad_at_step && !grad_fired_) {
@@ -87,7 +87,7 @@ class SoftmaxObjective : public losses::Objective {
     }
     out.total = ce;
     out.terms.emplace_back("ce", ce.detach());
-    out.metrics["acc"] = (logits.argmax(1) == batch.identity).to(at::kFloat).mean().item<double>();
+    out.metrics["acc"] = (logits.argmax(1) == batch.identity).to(at::kDouble).mean();
     return out;
   }
   losses::DataNeeds needs() const override {

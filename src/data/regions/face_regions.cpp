@@ -113,7 +113,8 @@ cv::Mat region_map_from_landmarks(const std::vector<float>& xy, int height, int 
   return map;
 }
 
-at::Tensor batch_region_maps(const Batch& batch) {
+at::Tensor batch_region_maps(const Batch& device_batch) {
+  const Batch& batch = device_batch.on_host();  // drawn on the host: no read-back from a GPU
   const int64_t b = batch.size(), h = batch.images.size(2), w = batch.images.size(3);
   const bool have_maps = batch.region_map.defined();
   const bool have_marks = batch.landmarks.defined();

@@ -58,7 +58,9 @@ LossOutput AuObjective::loss(const at::Tensor& features, const data::Batch& batc
                              " action-unit labels per sample, the objective " + std::to_string(num_aus_) +
                              " (samples " + describe_samples(batch) + ")");
   // Only rows that carry AU labels count (mixed sources may lack them on some samples).
-  const at::Tensor rows = batch.aus_mask.to(features.device()).nonzero().squeeze(1);
+  // Chosen on the host copy (nonzero on a GPU would make the host wait for it).
+  const at::Tensor rows =
+      batch.on_host().aus_mask.nonzero().squeeze(1).to(features.device(), /*non_blocking=*/true);
   if (rows.numel() == 0)
     throw core::RuntimeError("au: no sample of the batch has action-unit labels (samples " + describe_samples(batch) +
                              ")");
@@ -70,15 +72,15 @@ LossOutput AuObjective::loss(const at::Tensor& features, const data::Batch& batc
   const at::Tensor au = torch::nn::functional::binary_cross_entropy_with_logits(logits, targets, bce);
   out.total = au;
   out.terms.emplace_back("au", au);
-  out.metrics["au_acc"] = (logits.ge(0) == targets.ge(0.5)).to(torch::kDouble).mean().item<double>();
+  out.metrics["au_acc"] = (logits.ge(0) == targets.ge(0.5)).to(torch::kDouble).mean();
   if (adversary_) {
     const at::Tensor labels = checked_labels(batch, adversary_->num_subjects(), "au").to(features.device());
     const at::Tensor id_logits = adversary_->forward(features, lambda);
     const at::Tensor identity = torch::nn::functional::cross_entropy(id_logits, labels);
     out.total = out.total + identity;
     out.terms.emplace_back("identity", identity);
-    out.metrics["identity_acc"] = id_logits.argmax(1).eq(labels).to(torch::kDouble).mean().item<double>();
-    out.metrics["lambda"] = lambda;
+    out.metrics["identity_acc"] = id_logits.argmax(1).eq(labels).to(torch::kDouble).mean();
+    out.metrics["lambda"] = host_metric(lambda);
   }
   return out;
 }

@@ -10,7 +10,8 @@
 namespace facerep::losses {
 
 PatchMask PatchMask::to(const c10::Device& device) const {
-  auto move = [&](const at::Tensor& t) { return t.defined() ? t.to(device) : t; };
+  // Non-blocking: the host does not wait for the device's queue (masks are drawn on the host).
+  auto move = [&](const at::Tensor& t) { return t.defined() ? t.to(device, /*non_blocking=*/true) : t; };
   PatchMask out = *this;
   out.mask = move(mask);
   out.ids_shuffle = move(ids_shuffle);
