@@ -9,6 +9,15 @@
 namespace facerep::data {
 namespace {
 
+// Every image shows its identity's fixed units, drawn at `strength`.
+SyntheticFaceOptions tied_faces(int size, double strength) {
+  SyntheticFaceOptions o;
+  o.size = size;
+  o.au_identity_tie = 1.0;
+  o.expression_strength = strength;
+  return o;
+}
+
 TEST(SyntheticAuTie, FullTieFixesEachIdentitysUnitsAndZeroTieChangesNothing) {
   SyntheticFaceOptions tied;
   tied.size = 32;
@@ -36,11 +45,7 @@ TEST(SyntheticAuTie, FullTieFixesEachIdentitysUnitsAndZeroTieChangesNothing) {
 }
 
 TEST(SyntheticAuTie, ExpressionStrengthChangesPixelsNotLabels) {
-  SyntheticFaceOptions weak;
-  weak.size = 32;
-  weak.au_identity_tie = 1.0;
-  SyntheticFaceOptions strong = weak;
-  weak.expression_strength = 0.3;
+  const SyntheticFaceOptions strong = tied_faces(32, 1.0), weak = tied_faces(32, 0.3);
   // Find an identity whose pattern has a unit on, so there is something to draw weaker.
   for (int64_t id = 0; id < 20; ++id) {
     const SyntheticFace s = render_synthetic_face(1, id, 0, strong), w = render_synthetic_face(1, id, 0, weak);
@@ -51,6 +56,22 @@ TEST(SyntheticAuTie, ExpressionStrengthChangesPixelsNotLabels) {
     }
   }
   FAIL() << "no identity with a unit on";
+}
+
+TEST(SyntheticAuTie, ExaggeratedExpressionsMoveFurtherAndStayDrawable) {
+  // Strength 3 (the maximum) on a fully closing lid would invert the eye without the clamp.
+  const SyntheticFaceOptions normal = tied_faces(48, 1.0), strong = tied_faces(48, 3.0), neutral = tied_faces(48, 0.01);
+  int compared = 0;
+  for (int64_t id = 0; id < 20 && compared < 3; ++id) {
+    const SyntheticFace n = render_synthetic_face(1, id, 0, normal), s = render_synthetic_face(1, id, 0, strong),
+                        z = render_synthetic_face(1, id, 0, neutral);
+    EXPECT_EQ(s.aus, n.aus);
+    if (std::find(n.aus.begin(), n.aus.end(), 1.0f) == n.aus.end()) continue;
+    ++compared;
+    // Further from the neutral face than the normal expression is.
+    EXPECT_GT(cv::norm(s.image, z.image, cv::NORM_L1), cv::norm(n.image, z.image, cv::NORM_L1)) << "identity " << id;
+  }
+  EXPECT_EQ(compared, 3);
 }
 
 }  // namespace

@@ -32,8 +32,10 @@ struct SyntheticSourceOptions {
       "probability that an image's expression units are its identity's fixed pattern instead of drawn: a shortcut "
       "(AUs predictable from identity) that does not transfer to unseen identities (0 = none)")
         .min(0.0).max(1.0);
-    v("expression_strength", expression_strength, "how strongly expression units are drawn (labels unchanged)")
-        .greater(0.0).max(1.0);
+    v("expression_strength", expression_strength,
+      "how strongly expression units are drawn (labels unchanged); above 1 exaggerates them (brows, lids, lips "
+      "move further), up to 3")
+        .greater(0.0).max(3.0);
     v("nuisance", nuisance, "strength of per-image pose, lighting, blur, noise, occlusion (0 = none)")
         .min(0.0).max(2.0);
     v("landmarks", landmarks, "landmark set: 5 (ArcFace order) or 68 (iBUG order)");

@@ -111,7 +111,8 @@ void FaceDrawing::draw_beard() {
 
 // The image-left eye is the subject's right eye.
 void FaceDrawing::draw_eyes() {
-  const double eye_h = f.eye_h * (1.0 - 0.85 * au[kEyeClosure]);
+  // Never fully shut (nor inverted) when expression_strength exaggerates the closure.
+  const double eye_h = f.eye_h * std::max(0.05, 1.0 - 0.85 * au[kEyeClosure]);
   for (int side = 0; side < 2; ++side) {
     const double sx = side == 0 ? -1.0 : 1.0;
     const double ex = f.cx + sx * f.eye_dx, ey = f.eye_y;
