@@ -1,14 +1,21 @@
 #!/usr/bin/env python3
 """Writes the identity-disjoint splits of ../shared/data that facerep's real-face reports use.
 
-  train.csv        every Extended Yale B and UMIST identity, the first 10 ORL identities and the
-                   first 12 Georgia Tech identities (sorted by folder name): 58 identities, 2,033 images
-  validation.csv   ORL identities 11-13 and Georgia Tech identities 13-15: 6 identities, 75 images,
-                   the only data that may choose a checkpoint (best.ckpt)
-  heldout_orl.csv  the other 12 ORL identities (10 images each), test only
-  heldout_gt.csv   the other 15 Georgia Tech identities (15 images each), test only
-  yale_light.csv   every Extended Yale B image with its light direction (value_azimuth,
-                   value_elevation, degrees, from the file name): few-shot regression
+Each database's identities, sorted by folder name, are cut in three: the last 40% (rounded) are
+test only, the 2 before them are validation, the rest are trained on. From the 25 ORL, 24 Extended
+Yale B, 30 Georgia Tech and 12 UMIST identities of ../shared/data that gives:
+
+  train.csv          13 ORL, 12 Extended Yale B, 16 Georgia Tech and 5 UMIST identities:
+                     46 identities, 1,222 images (130 + 757 + 240 + 95)
+  validation.csv     2 identities of each database: 8 identities, 216 images (20 + 128 + 30 + 38),
+                     the only data that may choose a checkpoint (best.ckpt)
+  heldout_orl.csv    10 ORL identities x 10 images, test only
+  heldout_yale.csv   10 Extended Yale B identities x 64 images, test only
+  heldout_gt.csv     12 Georgia Tech identities x 15 images, test only
+  heldout_umist.csv  5 UMIST identities x 19 images, test only
+  yale_light.csv     every Extended Yale B image with its light direction (value_azimuth,
+                     value_elevation, degrees, from the file name): 1,525 images of all 24
+                     subjects, for few-shot regression
 
 Each list is `path,identity` with absolute paths into the shared folder (nothing is copied) and
 identities named `<database>/<folder>`. Usage: real_faces_lists.py SHARED_DATA_DIR OUT_DIR
@@ -56,28 +63,40 @@ def light_rows(root, names):
     return out
 
 
+# Short names of the held-out lists, in report order.
+DATABASES = (("orl", "orl"), ("yale", "extended_yaleb"), ("gt", "georgia_tech"), ("umist", "umist"))
+HELDOUT_FRACTION = 0.4
+VALIDATION_PER_DATABASE = 2
+
+
+def split(names):
+    """Train, validation and held-out identities of one database: the held-out ones last, so adding
+    identities to the end of a folder never moves an identity from test into training."""
+    heldout = round(HELDOUT_FRACTION * len(names))
+    rest = len(names) - heldout
+    return names[:rest - VALIDATION_PER_DATABASE], names[rest - VALIDATION_PER_DATABASE:rest], names[rest:]
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
     data, out = sys.argv[1], sys.argv[2]
     os.makedirs(out, exist_ok=True)
-    db = {name: os.path.join(data, name) for name in ("extended_yaleb", "umist", "orl", "georgia_tech")}
-    for name, root in db.items():
+    train, validation = [], []
+    for short, name in DATABASES:
+        root = os.path.join(data, name)
         if not os.path.isdir(root):
             sys.exit(f"real_faces_lists.py: {root}: missing (see ../shared/data/README.md)")
-    orl, gt = identities(db["orl"]), identities(db["georgia_tech"])
-    train = rows(db["extended_yaleb"], "extended_yaleb", identities(db["extended_yaleb"]))
-    train += rows(db["umist"], "umist", identities(db["umist"]))
-    train += rows(db["orl"], "orl", orl[:10]) + rows(db["georgia_tech"], "georgia_tech", gt[:12])
+        fit, val, test = split(identities(root))
+        train += rows(root, name, fit)
+        validation += rows(root, name, val)
+        write(os.path.join(out, f"heldout_{short}.csv"), rows(root, name, test))
     write(os.path.join(out, "train.csv"), train)
-    # Carved out of the former training identities so the test lists stay exactly as they were.
-    validation = rows(db["orl"], "orl", orl[10:13]) + rows(db["georgia_tech"], "georgia_tech", gt[12:15])
     write(os.path.join(out, "validation.csv"), validation)
-    write(os.path.join(out, "heldout_orl.csv"), rows(db["orl"], "orl", orl[13:]))
-    write(os.path.join(out, "heldout_gt.csv"), rows(db["georgia_tech"], "georgia_tech", gt[15:]))
-    # Light direction as scalar labels, for few-shot regression (identities as in training: the
-    # label is new, not the faces).
-    light = light_rows(db["extended_yaleb"], identities(db["extended_yaleb"]))
+    # Light direction as scalar labels, for few-shot regression (every subject, trained on or not:
+    # the label is new, not the faces).
+    yale = os.path.join(data, "extended_yaleb")
+    light = light_rows(yale, identities(yale))
     with open(os.path.join(out, "yale_light.csv"), "w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["path", "identity", "value_azimuth", "value_elevation"])

@@ -60,13 +60,20 @@ EvalResult KShotEvaluator::evaluate(models::Backbone& model, const EvalContext& 
   EpisodeOptions o;
   o.ways = options_.ways, o.shots = options_.shots, o.queries = options_.queries, o.episodes = options_.episodes;
   o.seed = ctx.seed + static_cast<uint64_t>(options_.seed);
-  const MeanCi m = mean_ci95(kshot_episodes(e.embeddings, e.identities, o));
+  const Episodes episodes = kshot_episodes(e.embeddings, e.identities, o);
+  const MeanCi m = mean_ci95(episodes.accuracies);
   EvalResult r = options_.new_result("kshot");
   r.primary = "accuracy";
-  finish_result(r, {{"accuracy", m.mean}, {"ci95", m.ci95}, {"std", m.std}, {"episodes", static_cast<double>(o.episodes)}},
-         r.name + " (" + std::to_string(o.ways) + "-way " + std::to_string(o.shots) + "-shot, " +
-             std::to_string(o.queries) + " queries, nearest centroid)",
-         ctx);
+  const std::string ways = (o.ways > 0 ? "" : "all ") + std::to_string(episodes.ways) + "-way";
+  const std::string queries = o.queries > 0 ? std::to_string(o.queries) + " queries" : "every other image a query";
+  finish_result(r,
+                {{"accuracy", m.mean},
+                 {"ci95", m.ci95},
+                 {"std", m.std},
+                 {"episodes", static_cast<double>(o.episodes)},
+                 {"ways", static_cast<double>(episodes.ways)}},
+                r.name + " (" + ways + " " + std::to_string(o.shots) + "-shot, " + queries + ", nearest centroid)",
+                ctx);
   return r;
 }
 

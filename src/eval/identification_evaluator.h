@@ -4,7 +4,8 @@
 // are probes (identities with no probe left are dropped). Reports rank-1 (primary) and rank-5.
 //
 // `kshot`: N-way k-shot episodes with nearest-centroid cosine scoring; reports the mean accuracy
-// (primary) and its 95% confidence interval over episodes.
+// (primary) and its 95% confidence interval over episodes. `ways: 0` makes every episode all-way
+// (each identity of the set), `queries: 0` queries every image beyond the support.
 #include <string>
 
 #include "eval/embedding_eval_options.h"
@@ -41,9 +42,10 @@ struct KShotOptions : EmbeddingEvalOptions {
 
   template <class V> void visit(V& v) {
     visit_head(v, "kshot", "labelled source + transforms (default transforms: resize to the model's size)");
-    v("ways", ways, "identities per episode").min(2);
+    v("ways", ways, "identities per episode; 0: every identity with enough images (all-way)").min(0);
+    v.require(!v.reading() || ways != 1, "ways", "must be 0 (all-way) or at least 2, got 1");
     v("shots", shots, "support images per identity").min(1);
-    v("queries", queries, "query images per identity").min(1);
+    v("queries", queries, "query images per identity; 0: every image beyond the support").min(0);
     v("episodes", episodes, "episodes to average over").min(1);
     v("seed", seed, "added to the run seed for drawing episodes").min(0);
     visit_embedding(v);

@@ -71,45 +71,47 @@ MeanCi mean_ci95(const std::vector<double>& values) {
   return out;
 }
 
-std::vector<double> kshot_episodes(const at::Tensor& embeddings, const std::vector<int64_t>& labels,
-                                   const EpisodeOptions& o) {
+Episodes kshot_episodes(const at::Tensor& embeddings, const std::vector<int64_t>& labels, const EpisodeOptions& o) {
   if (embeddings.size(0) != static_cast<int64_t>(labels.size()))
     throw core::RuntimeError("k-shot: embeddings and labels differ in count");
   std::map<int64_t, std::vector<int64_t>> by_id;
   for (size_t i = 0; i < labels.size(); ++i)
     if (labels[i] >= 0) by_id[labels[i]].push_back(static_cast<int64_t>(i));
+  const int64_t needed = o.shots + std::max<int64_t>(o.queries, 1);
   std::vector<int64_t> eligible;
   for (const auto& [id, rows] : by_id)
-    if (static_cast<int64_t>(rows.size()) >= o.shots + o.queries) eligible.push_back(id);
-  if (static_cast<int64_t>(eligible.size()) < o.ways)
-    throw core::RuntimeError("k-shot: " + std::to_string(o.ways) + "-way episodes need " + std::to_string(o.ways) +
-                             " identities with at least shots + queries = " + std::to_string(o.shots + o.queries) +
-                             " samples; the data has " + std::to_string(eligible.size()));
+    if (static_cast<int64_t>(rows.size()) >= needed) eligible.push_back(id);
+  Episodes out;
+  out.ways = o.ways > 0 ? o.ways : static_cast<int64_t>(eligible.size());
+  if (out.ways < 2 || static_cast<int64_t>(eligible.size()) < out.ways)
+    throw core::RuntimeError("k-shot: " + (o.ways > 0 ? std::to_string(o.ways) : std::string("all")) +
+                             "-way episodes need " + std::to_string(std::max<int64_t>(out.ways, 2)) +
+                             " identities with at least " + std::to_string(needed) +
+                             " samples (shots + queries); the data has " + std::to_string(eligible.size()));
   const at::Tensor x = unit_rows(embeddings).cpu();
   std::mt19937_64 rng(o.seed);
-  std::vector<double> accuracies;
   for (int64_t e = 0; e < o.episodes; ++e) {
     std::vector<int64_t> ids = eligible;
     shuffle_in_place(ids, rng);
-    ids.resize(o.ways);
+    ids.resize(out.ways);
     std::vector<at::Tensor> centroids;
     std::vector<int64_t> query_rows, query_class;
-    for (int64_t c = 0; c < o.ways; ++c) {
+    for (int64_t c = 0; c < out.ways; ++c) {
       std::vector<int64_t> rows = by_id[ids[c]];
       shuffle_in_place(rows, rng);
       const at::Tensor support = x.index_select(0, torch::tensor(std::vector<int64_t>(rows.begin(), rows.begin() + o.shots)));
       centroids.push_back(support.mean(0));
-      for (int64_t q = 0; q < o.queries; ++q) {
+      const int64_t queries = o.queries > 0 ? o.queries : static_cast<int64_t>(rows.size()) - o.shots;
+      for (int64_t q = 0; q < queries; ++q) {
         query_rows.push_back(rows[o.shots + q]);
         query_class.push_back(c);
       }
     }
     const at::Tensor protos = unit_rows(torch::stack(centroids));
     const at::Tensor pred = x.index_select(0, torch::tensor(query_rows)).matmul(protos.t()).argmax(1);
-    const double acc = pred.eq(torch::tensor(query_class)).to(torch::kDouble).mean().item<double>();
-    accuracies.push_back(acc);
+    out.accuracies.push_back(pred.eq(torch::tensor(query_class)).to(torch::kDouble).mean().item<double>());
   }
-  return accuracies;
+  return out;
 }
 
 }  // namespace facerep::eval

@@ -22,14 +22,19 @@ struct MeanCi {
 MeanCi mean_ci95(const std::vector<double>& values);
 
 struct EpisodeOptions {
+  // ways 0: every identity with enough samples (all-way); queries 0: every sample an identity has
+  // beyond its support.
   int64_t ways = 5, shots = 1, queries = 15, episodes = 100;
   uint64_t seed = 0;
 };
-// N-way k-shot episodes: per episode, `ways` identities with at least shots + queries samples are
-// drawn, their samples shuffled into support and query; queries are assigned to the nearest
-// (cosine) normalised support centroid. Returns per-episode accuracies.
-// Throws core::RuntimeError when fewer than `ways` identities have enough samples.
-std::vector<double> kshot_episodes(const at::Tensor& embeddings, const std::vector<int64_t>& labels,
-                                   const EpisodeOptions& o);
+struct Episodes {
+  std::vector<double> accuracies;  // per episode: correct queries / queries
+  int64_t ways = 0;                // identities per episode, ways 0 resolved
+};
+// N-way k-shot episodes: per episode, `ways` identities with at least shots + queries samples
+// (shots + 1 with queries 0) are drawn, their samples shuffled into support and query; queries are
+// assigned to the nearest (cosine) normalised support centroid.
+// Throws core::RuntimeError when fewer than `ways` (or, all-way, two) identities have enough samples.
+Episodes kshot_episodes(const at::Tensor& embeddings, const std::vector<int64_t>& labels, const EpisodeOptions& o);
 
 }  // namespace facerep::eval

@@ -199,6 +199,15 @@ TEST(Evaluators, IdentificationAndKShotOnSeparableData) {
   EXPECT_DOUBLE_EQ(ks.metrics.at("accuracy"), 1.0);
   EXPECT_DOUBLE_EQ(ks.metrics.at("ci95"), 0.0);
   EXPECT_NE(testing::read_file(dir.file("results.md")).find("3-way 1-shot"), std::string::npos);
+  // ways: 0 and queries: 0: every identity of the set, every image beyond the support a query.
+  const EvalResult all =
+      build("eval: {type: kshot, ways: 0, queries: 0, episodes: 4, data: {source: {type: test_palette}}}\n")
+          ->evaluate(model, ctx);
+  EXPECT_DOUBLE_EQ(all.metrics.at("ways"), 6.0);
+  EXPECT_DOUBLE_EQ(all.metrics.at("accuracy"), 1.0);
+  EXPECT_NE(testing::read_file(dir.file("results.md")).find("all 6-way 1-shot, every other image a query"),
+            std::string::npos);
+  EXPECT_THROW(build("eval: {type: kshot, ways: 1}\n"), core::ConfigError);
 }
 
 TEST(PairLists, ParseFormatsAndRejectMalformedLines) {

@@ -51,16 +51,45 @@ TEST(IdentificationMetrics, EpisodesAreSeededAndScoreSeparableDataPerfectly) {
   clusters(0.05, &x, &labels);
   EpisodeOptions o;
   o.ways = 5, o.shots = 1, o.queries = 3, o.episodes = 20;
-  for (double a : kshot_episodes(x, labels, o)) EXPECT_DOUBLE_EQ(a, 1.0);
+  for (double a : kshot_episodes(x, labels, o).accuracies) EXPECT_DOUBLE_EQ(a, 1.0);
   clusters(1.0, &x, &labels);
-  const auto a1 = kshot_episodes(x, labels, o);
-  EXPECT_EQ(a1, kshot_episodes(x, labels, o));
+  const auto a1 = kshot_episodes(x, labels, o).accuracies;
+  EXPECT_EQ(a1, kshot_episodes(x, labels, o).accuracies);
   o.seed = 5;
-  EXPECT_NE(a1, kshot_episodes(x, labels, o));
+  EXPECT_NE(a1, kshot_episodes(x, labels, o).accuracies);
   const MeanCi m = mean_ci95(a1);
   EXPECT_GT(m.mean, 0.2);  // chance is 1/5, and the noisy clusters still carry signal
   EXPECT_LT(m.mean, 1.0);
   o.ways = 7;
+  EXPECT_THROW(kshot_episodes(x, labels, o), core::RuntimeError);
+  o.ways = 1;
+  EXPECT_THROW(kshot_episodes(x, labels, o), core::RuntimeError);
+}
+
+TEST(IdentificationMetrics, AllWayEpisodesUseEveryIdentityAndEveryOtherSample) {
+  at::Tensor x;
+  std::vector<int64_t> labels;
+  clusters(0.05, &x, &labels);  // 6 identities x 8 samples
+  labels.resize(47);            // the last identity keeps 7
+  x = x.slice(0, 0, 47);
+  EpisodeOptions o;
+  o.ways = 0, o.shots = 2, o.queries = 0, o.episodes = 5;
+  const Episodes all = kshot_episodes(x, labels, o);
+  EXPECT_EQ(all.ways, 6);
+  ASSERT_EQ(all.accuracies.size(), 5u);
+  for (double a : all.accuracies) EXPECT_DOUBLE_EQ(a, 1.0);
+  // Every query counts once: one wrong label among the 35 queries (47 - 6 x 2 support) shows as 1/35
+  // in every episode where it is a query, never as more.
+  clusters(0.05, &x, &labels);
+  labels.resize(47);
+  x = x.slice(0, 0, 47).clone();
+  x[0] = x[8].clone();  // a sample of identity 0 that looks like identity 1
+  o.episodes = 50;
+  for (double a : kshot_episodes(x, labels, o).accuracies) EXPECT_TRUE(a == 1.0 || std::abs(a - 34.0 / 35) < 1e-9) << a;
+  // Identities without shots + 1 samples drop out of all-way episodes; fewer than two left is an error.
+  o.shots = 7;
+  EXPECT_EQ(kshot_episodes(x, labels, o).ways, 5);
+  o.shots = 8;
   EXPECT_THROW(kshot_episodes(x, labels, o), core::RuntimeError);
 }
 
