@@ -4,7 +4,8 @@
 Trains a small CNN (four stages of two 3x3 conv-BN-PReLU layers, 32/64/144/288 channels, 2x2 max
 pooling between them, the last grid averaged to 4x4, then a linear 128-d embedding with batch
 norm: 2.05M parameters) on 64x64 grey faces with an additive angular margin (--scale, default
-64; --margin, default 0.5; scripts/real_faces.sh passes the values of facerep's recipe) over the identities of train.csv, SGD (momentum 0.9, weight decay 5e-4 on conv and
+64; --margin, default 0.5; scripts/real_faces.sh passes the values of facerep's recipe) over
+the identities of train.csv, SGD (momentum 0.9, weight decay 5e-4 on conv and
 linear weights and the class centres, none on norms and biases), lr 0.1 with a 20-step linear
 warm-up and a cosine decay to 0, random horizontal flips. Then it scores each heldout_*.csv of
 the lists folder as facerep's evaluators do (src/eval/identification_metrics.cpp,

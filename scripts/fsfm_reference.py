@@ -13,11 +13,22 @@ parameter names, as facerep's numerical reference for `objective: {type: fsfm}`.
                          them (beside optimizer, epoch, scaler and an argparse Namespace).
       fsfm_reference.py fixture --out DIR
 
+  bench:   time full pre-training steps like `facerep bench train`: the online forward (masked
+           encoder, representation decoder over all tokens, BYOL heads, pixel decoder), the
+           target on the same image unmasked, the three terms, backward, gradient clipping at 1.0
+           and AdamW (the authors' loss_scaler(clip_grad=1.0) in fp32), then the EMA update of
+           the target. Masks are random at 75%; the region is 10 of the removed patches (CRFR-P
+           picks a facial region; the cost is the same).
+      fsfm_reference.py bench [--image 112 --patch 16 --width 384 --depth 12 --heads 6
+                               --batch 32 --steps 8 --warmup 2 --threads 2]
+
 The building blocks (ViT block, patch embedding, sin-cos table) are mae_reference.py's.
 """
 import argparse
 import os
+import statistics
 import sys
+import time
 
 import torch
 import torch.nn as nn
@@ -199,29 +210,79 @@ def make_fixture(a):
           f"instance {instance.item():.8f}")
 
 
+def bench(a):
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    online, target = Online(a), Target(a)
+    target.load_state_dict(online.state_dict(), strict=False)
+    for p in target.parameters():
+        p.requires_grad_(False)
+    params = [p for p in online.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=1.5e-4, betas=(0.9, 0.95), weight_decay=0.05)
+    online_named = dict(online.named_parameters())
+    pairs = [(t, online_named[name]) for name, t in target.named_parameters() if name in online_named]
+    imgs = torch.randn(a.batch, 3, a.image, a.image)
+    n = (a.image // a.patch) ** 2
+    keep = int(n * (1 - a.ratio))
+
+    def step():
+        img_mask = torch.ones(a.batch, n)
+        region_mask = torch.zeros(a.batch, n)
+        for i in range(a.batch):
+            order = torch.randperm(n)
+            img_mask[i, order[:keep]] = 0
+            region_mask[i, order[keep:keep + 10]] = 1
+        rec_all, rec_region, feat = online(imgs, img_mask, region_mask, a.ratio, a.norm_pix)
+        with torch.no_grad():
+            feat_target = target(imgs, img_mask)
+        total = rec_all + a.w_region * rec_region + a.w_id * simsiam_loss(feat, feat_target)
+        opt.zero_grad(set_to_none=True)
+        total.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        with torch.no_grad():
+            for t, o in pairs:
+                t.mul_(0.996).add_(o.detach(), alpha=0.004)
+        return total.item()
+
+    for _ in range(a.warmup):
+        step()
+    times = []
+    for _ in range(a.steps):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    median = statistics.median(times)
+    print(f"fsfm_reference bench: image {a.image} patch {a.patch} width {a.width} depth {a.depth} batch {a.batch} "
+          f"threads {torch.get_num_threads()}: {a.batch / median:.2f} img/s (median {median * 1000:.0f} ms/step "
+          f"over {a.steps})")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("mode", choices=["fixture"])
+    ap.add_argument("mode", choices=["fixture", "bench"])
     ap.add_argument("--out", default="fsfm_fixture")
-    ap.add_argument("--image", type=int, default=32)
-    ap.add_argument("--patch", type=int, default=8)
-    ap.add_argument("--width", type=int, default=32)
-    ap.add_argument("--depth", type=int, default=2)
-    ap.add_argument("--heads", type=int, default=4)
-    ap.add_argument("--rep-depth", type=int, default=2)
-    ap.add_argument("--rep-heads", type=int, default=8)
-    ap.add_argument("--proj-hidden", type=int, default=64)
-    ap.add_argument("--proj-dim", type=int, default=16)
-    ap.add_argument("--dec-width", type=int, default=16)
-    ap.add_argument("--dec-depth", type=int, default=1)
-    ap.add_argument("--dec-heads", type=int, default=2)
-    ap.add_argument("--batch", type=int, default=4)
+    sizes = ["image", "patch", "width", "depth", "heads", "rep_depth", "rep_heads", "proj_hidden", "proj_dim",
+             "dec_width", "dec_depth", "dec_heads", "batch"]
+    for name in sizes:
+        ap.add_argument("--" + name.replace("_", "-"), type=int)
     ap.add_argument("--ratio", type=float, default=0.75)
     ap.add_argument("--w-region", type=float, default=0.007)
     ap.add_argument("--w-id", type=float, default=0.1)
     ap.add_argument("--no-norm-pix", dest="norm_pix", action="store_false")
     ap.add_argument("--seed", type=int, default=0)
-    make_fixture(ap.parse_args())
+    ap.add_argument("--steps", type=int, default=8)
+    ap.add_argument("--warmup", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=2)
+    a = ap.parse_args()
+    # fixture: the tiny test network; bench: ViT-S/16 at 112 with the authors' heads (rep decoder
+    # 2 blocks x 16 heads, BYOL 4096 -> 256) and MAE's pixel decoder (512 x 8, 16 heads).
+    tiny = [32, 8, 32, 2, 4, 2, 8, 64, 16, 16, 1, 2, 4]
+    vit_s = [112, 16, 384, 12, 6, 2, 16, 4096, 256, 512, 8, 16, 32]
+    for name, value in zip(sizes, tiny if a.mode == "fixture" else vit_s):
+        if getattr(a, name) is None:
+            setattr(a, name, value)
+    make_fixture(a) if a.mode == "fixture" else bench(a)
 
 
 if __name__ == "__main__":
