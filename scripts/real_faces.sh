@@ -22,7 +22,9 @@ size=${FACEREP_REAL_FACES_SIZE:-32}
 case "$size" in 32) tag="" ;; 64) tag="_64" ;; *) echo "real_faces.sh: FACEREP_REAL_FACES_SIZE must be 32 or 64" >&2; exit 2 ;; esac
 out=runs/real_faces$tag
 [ -x "$facerep" ] || { echo "real_faces.sh: $facerep not built (run scripts/build.sh)" >&2; exit 1; }
-python3 scripts/real_faces_lists.py "$shared" "$out/lists"
+# One split for both sizes: the recipes read runs/real_faces/lists.
+lists=runs/real_faces/lists
+python3 scripts/real_faces_lists.py "$shared" "$lists"
 python=${FACEREP_PYTHON:-python3}
 "$python" -c 'import torch' 2>/dev/null || python=/usr/bin/python3
 
@@ -53,7 +55,7 @@ key_of() {
     awk -v s="$1:" -v k="$2:" '$0 == s { t = 1; next } /^[^ ]/ { t = 0 } t && $1 == k { print $2 }'
 }
 # Same batch and the same margin loss (scale s, additive angular margin m2) as facerep's run.
-"$python" scripts/arcface_reference.py --lists "$out/lists" --size "$size" --steps "$arcface_steps" \
+"$python" scripts/arcface_reference.py --lists "$lists" --size "$size" --steps "$arcface_steps" \
   --batch "$(key_of train batch_size)" --scale "$(key_of objective scale)" --margin "$(key_of objective m2)" \
   --threads 2 --seed 0 --out "$out/report/pytorch_arcface.json"
 
