@@ -194,8 +194,9 @@ class Trainer {
   // the hooks.
   void sync_pending();
   // A step whose flags said no: throws (train.skip_nonfinite: false, for a non-finite loss or
-  // gradients) or counts it as skipped. `values`: its scalars and flags as read back.
-  void reject_step(const PendingStep& step, const std::map<std::string, double>& values);
+  // gradients) or counts it as skipped. `scalars`, `flags`: its values as read back.
+  void reject_step(const PendingStep& step, const std::map<std::string, double>& scalars,
+                   const std::map<std::string, double>& flags);
   bool sync_due(int64_t step, int64_t stop) const;
 
   ExperimentConfig config_;
