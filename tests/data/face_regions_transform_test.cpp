@@ -29,7 +29,7 @@ uint8_t region_at(const Sample& s, float x, float y) {
 
 TEST(FaceRegionsTransform, TemplatePlacesPartsOnAnAlignedCrop) {
   FaceRegionsOptions o;
-  o.from = "template";
+  o.source.from = "template";
   FaceRegions t(o);
   Sample s = blank_face(112, 112);
   std::mt19937_64 rng(0);
@@ -44,8 +44,8 @@ TEST(FaceRegionsTransform, TemplatePlacesPartsOnAnAlignedCrop) {
 
 TEST(FaceRegionsTransform, TemplateScalesWithNonSquareImages) {
   FaceRegionsOptions o;
-  o.from = "template";
-  o.points = {0.3, 0.4, 0.7, 0.4, 0.5, 0.6, 0.35, 0.8, 0.65, 0.8};
+  o.source.from = "template";
+  o.source.points = {0.3, 0.4, 0.7, 0.4, 0.5, 0.6, 0.35, 0.8, 0.65, 0.8};
   FaceRegions t(o);
   Sample s = blank_face(112, 92);  // ORL's 92x112
   std::mt19937_64 rng(0);
@@ -119,6 +119,80 @@ TEST(FaceRegionsTransform, SixtyEightPointsGivePolygonsThatFollowTheFace) {
   EXPECT_EQ(region_at(s, 56, 16), static_cast<uint8_t>(Region::kHair));
   EXPECT_EQ(region_at(s, 10, 100), static_cast<uint8_t>(Region::kBackground));
   EXPECT_EQ(region_at(s, 20, 90), static_cast<uint8_t>(Region::kBackground));  // outside the jaw
+}
+
+// The five alignment points of a 68-point face, flattened (eye centres, nose tip, mouth corners).
+std::vector<float> five_of_68(const std::vector<float>& xy) {
+  auto mean = [&](int from, int to, int axis) {
+    float sum = 0;
+    for (int i = from; i < to; ++i) sum += xy[2 * i + axis];
+    return sum / static_cast<float>(to - from);
+  };
+  return {mean(36, 42, 0), mean(36, 42, 1), mean(42, 48, 0), mean(42, 48, 1), xy[60], xy[61],
+          xy[96], xy[97], xy[108], xy[109]};
+}
+
+TEST(FaceRegionsTransform, FivePointsGiveTheSamePolygonsAsSixtyEight) {
+  FaceRegionsOptions o;  // from: landmarks
+  FaceRegions t(o);
+  std::mt19937_64 rng(0);
+  Sample full = blank_face(112, 112), five = blank_face(112, 112);
+  full.landmarks = face_68();
+  five.landmarks = five_of_68(full.landmarks);
+  t.apply(full, rng);
+  t.apply(five, rng);
+  // The mean shape placed on five points is not this hand-drawn face, but its parts land on the
+  // same pixels for most of the image, part by part (not just background).
+  const cv::Mat same = full.region_map == five.region_map;
+  EXPECT_GT(cv::countNonZero(same), 0.8 * 112 * 112);  // measured: 0.85
+  for (Region r : {Region::kRightEye, Region::kLeftEye, Region::kNose, Region::kMouth, Region::kRightBrow}) {
+    const cv::Mat in_full = full.region_map == static_cast<int>(r);
+    const cv::Mat in_five = five.region_map == static_cast<int>(r);
+    const double overlap = cv::countNonZero(in_full & in_five);
+    const double either = cv::countNonZero(in_full | in_five);
+    EXPECT_GT(overlap / either, 0.3) << "region " << static_cast<int>(r);
+  }
+  // Polygons, not fixed ellipses: a mouth twice as wide widens the lip region with it.
+  Sample wide = blank_face(112, 112);
+  wide.landmarks = five.landmarks;
+  wide.landmarks[6] -= 8, wide.landmarks[8] += 8;  // mouth corners 16 px further apart
+  t.apply(wide, rng);
+  EXPECT_EQ(region_at(five, 40, 92), static_cast<uint8_t>(Region::kSkin));
+  EXPECT_EQ(region_at(wide, 40, 92), static_cast<uint8_t>(Region::kMouth));
+  // The pairs may come in either left/right order (a flip swaps them): same map.
+  Sample swapped = blank_face(112, 112);
+  swapped.landmarks = five.landmarks;
+  std::swap(swapped.landmarks[0], swapped.landmarks[2]), std::swap(swapped.landmarks[1], swapped.landmarks[3]);
+  std::swap(swapped.landmarks[6], swapped.landmarks[8]), std::swap(swapped.landmarks[7], swapped.landmarks[9]);
+  t.apply(swapped, rng);
+  EXPECT_EQ(cv::countNonZero(swapped.region_map != five.region_map), 0);
+}
+
+TEST(FaceRegionsTransform, DatasetsChooseTheirOwnTemplateByPath) {
+  const FaceRegionsOptions o = testing::read_options<FaceRegionsOptions>(
+      "datasets:\n"
+      "  - {match: /orl/, from: template, points: [0.3, 0.45, 0.7, 0.45, 0.5, 0.6, 0.38, 0.75, 0.62, 0.75]}\n"
+      "  - {match: /yale/, from: template, points: [0.2, 0.24, 0.8, 0.24, 0.5, 0.57, 0.32, 0.78, 0.68, 0.78]}\n");
+  FaceRegions t(o);
+  std::mt19937_64 rng(0);
+  Sample orl = blank_face(100, 100), yale = blank_face(100, 100), other = blank_face(100, 100);
+  orl.path = "db/orl/s1/1.pgm", yale.path = "db/yale/B01/a.pgm", other.path = "db/gt/s01/1.png";
+  t.apply(orl, rng);
+  t.apply(yale, rng);
+  EXPECT_EQ(region_at(orl, 30, 45), static_cast<uint8_t>(Region::kRightEye));
+  EXPECT_NE(region_at(yale, 30, 45), static_cast<uint8_t>(Region::kRightEye));
+  EXPECT_EQ(region_at(yale, 20, 24), static_cast<uint8_t>(Region::kRightEye));
+  // A sample no entry matches falls to the top-level from: landmarks, and says so.
+  const std::string message = testing::runtime_error_message([&] { t.apply(other, rng); });
+  EXPECT_NE(message.find("db/gt/s01/1.png"), std::string::npos) << message;
+  EXPECT_NE(message.find("datasets"), std::string::npos) << message;
+  // A bad entry names its place in the list.
+  try {
+    testing::read_options<FaceRegionsOptions>("datasets: [{match: /a/}, {match: /b/, points: [1, 2]}]\n");
+    ADD_FAILURE() << "no error";
+  } catch (const core::ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("datasets[1].points"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

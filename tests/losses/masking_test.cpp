@@ -232,10 +232,10 @@ TEST(Masking, RegionMapFromFivePointLandmarks) {
   auto at = [&](int x, int y) { return static_cast<Region>(map.at<uint8_t>(y, x)); };
   EXPECT_EQ(at(38, 52), Region::kRightEye);
   EXPECT_EQ(at(73, 52), Region::kLeftEye);
-  EXPECT_EQ(at(38, 41), Region::kRightBrow);  // 0.32 d = 11 px above the eye
+  EXPECT_EQ(at(38, 41), Region::kRightBrow);  // the mean shape's brow, 11 px above the eye
   EXPECT_EQ(at(56, 68), Region::kNose);
   EXPECT_EQ(at(56, 92), Region::kMouth);
-  EXPECT_EQ(at(56, 80), Region::kSkin);
+  EXPECT_EQ(at(56, 83), Region::kSkin);  // between the nostrils and the upper lip
   EXPECT_EQ(at(56, 8), Region::kHair);
   EXPECT_EQ(at(2, 110), Region::kBackground);
   EXPECT_THROW(data::region_map_from_landmarks({1, 2, 3, 4}, 32, 32), core::RuntimeError);

@@ -7,7 +7,9 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/error.h"
+#include "data/regions/mean_shape_68.h"
 #include "data/sample.h"
+#include "data/transforms/face_align.h"
 
 namespace facerep::data {
 namespace {
@@ -58,58 +60,73 @@ void draw_68_point_parts(cv::Mat* map, const std::vector<cv::Point2f>& p, const 
   fill_polygon(map, range(48, 60), Region::kMouth);
 }
 
+// Five points in image order: eye on the image's left, eye on its right, nose tip, mouth corner
+// on the left, mouth corner on the right, whatever order they came in (a flip may swap pairs).
+std::vector<cv::Point2f> ordered_five(std::vector<cv::Point2f> p) {
+  if (p[0].x > p[1].x) std::swap(p[0], p[1]);
+  if (p[3].x > p[4].x) std::swap(p[3], p[4]);
+  return p;
+}
+
+// 5 points: the mean 68-point shape (mean_shape_68.h) placed on them by the least-squares
+// similarity transform from its own five points; then each part is moved onto its own point,
+// since five points pin more than one similarity can fit: each eye (with its brow) shifts onto its
+// eye point, the nose onto the tip (its bridge less, the closer to the eyes), and the lips take the
+// exact similarity that puts their corners on the mouth corners. The jaw stays as fitted.
+std::vector<cv::Point2f> sixty_eight_from_five(const std::vector<cv::Point2f>& five) {
+  static const std::vector<float> mean_xy = [] {
+    std::vector<float> xy;
+    for (const cv::Point2f& q : mean_shape_68()) xy.push_back(q.x), xy.push_back(q.y);
+    return xy;
+  }();
+  static const std::vector<cv::Point2f> mean_five = five_points(mean_xy, "the mean face shape");
+  const std::vector<float> placed_xy = transform_landmarks(mean_xy, similarity_transform(mean_five, five));
+  std::vector<cv::Point2f> p;
+  for (size_t i = 0; i < 68; ++i) p.emplace_back(placed_xy[2 * i], placed_xy[2 * i + 1]);
+  const std::vector<cv::Point2f> fitted = five_points(placed_xy, "the mean face shape");
+  auto shift = [&](size_t from, size_t to, cv::Point2f by) {
+    for (size_t i = from; i < to; ++i) p[i] += by;
+  };
+  shift(36, 42, five[0] - fitted[0]), shift(17, 22, five[0] - fitted[0]);
+  shift(42, 48, five[1] - fitted[1]), shift(22, 27, five[1] - fitted[1]);
+  const cv::Point2f to_tip = five[2] - p[30];
+  for (size_t i = 27; i < 30; ++i) p[i] += to_tip * (static_cast<float>(i - 26) / 4.0f);
+  shift(30, 36, to_tip);
+  const std::vector<cv::Point2f> lips_from{p[48], p[54]}, lips_to{five[3], five[4]};
+  const cv::Matx23d lips = similarity_transform(lips_from, lips_to);
+  for (size_t i = 48; i < 68; ++i)
+    p[i] = cv::Point2f(static_cast<float>(lips(0, 0) * p[i].x + lips(0, 1) * p[i].y + lips(0, 2)),
+                       static_cast<float>(lips(1, 0) * p[i].x + lips(1, 1) * p[i].y + lips(1, 2)));
+  return p;
+}
+
 }  // namespace
 
 cv::Mat region_map_from_landmarks(const std::vector<float>& xy, int height, int width) {
   const size_t points = xy.size() / 2;
   FACEREP_CHECK(xy.size() % 2 == 0 && (points == 5 || points == 68),
                 "region map from landmarks needs 5 or 68 points, got " + std::to_string(points));
-  auto pt = [&](size_t i) { return cv::Point2f(xy[2 * i], xy[2 * i + 1]); };
-  auto mean = [&](size_t from, size_t to) {
-    cv::Point2f s(0, 0);
-    for (size_t i = from; i < to; ++i) s += pt(i);
-    return s * (1.0f / static_cast<float>(to - from));
-  };
-  cv::Point2f eye_a, eye_b, nose, mouth_a, mouth_b;
-  if (points == 5) {
-    eye_a = pt(0), eye_b = pt(1), nose = pt(2), mouth_a = pt(3), mouth_b = pt(4);
-  } else {  // iBUG 68: eye contours 36-41 and 42-47, nose tip 30, mouth corners 48 and 54
-    eye_a = mean(36, 42), eye_b = mean(42, 48), nose = pt(30), mouth_a = pt(48), mouth_b = pt(54);
-  }
-  if (eye_a.x > eye_b.x) std::swap(eye_a, eye_b);
+  const std::vector<cv::Point2f> five = ordered_five(five_points(xy, "region map"));
   FaceFrame f;
-  const cv::Point2f eye_vec = eye_b - eye_a;
+  const cv::Point2f eye_vec = five[1] - five[0];
   f.d = std::hypot(eye_vec.x, eye_vec.y);
   FACEREP_CHECK(f.d >= 1.0f, "landmark eyes are less than a pixel apart");
   f.ex = eye_vec * (1.0f / f.d);
   f.ey = cv::Point2f(-f.ex.y, f.ex.x);
   f.angle_deg = static_cast<float>(std::atan2(f.ex.y, f.ex.x) * 180.0 / M_PI);
-  const cv::Point2f eye_mid = (eye_a + eye_b) * 0.5f, mouth_mid = (mouth_a + mouth_b) * 0.5f;
-
-  cv::Mat map(height, width, CV_8U, cv::Scalar(cls(Region::kBackground)));
-  const cv::Point2f face_centre = f.at((eye_mid + mouth_mid) * 0.5f, 0.0f, -0.15f);
+  std::vector<cv::Point2f> all;
   if (points == 68) {
-    std::vector<cv::Point2f> all;
-    for (size_t i = 0; i < 68; ++i) all.push_back(pt(i));
-    // Hair: the upper cap only, so none shows beside a jaw narrower than the ellipse.
-    fill_ellipse(&map, f, f.at(face_centre, 0.0f, -0.6f), 1.05f * f.d, 0.85f * f.d, Region::kHair);
-    draw_68_point_parts(&map, all, f);
-    return map;
+    for (size_t i = 0; i < 68; ++i) all.emplace_back(xy[2 * i], xy[2 * i + 1]);
+  } else {
+    all = sixty_eight_from_five(five);
   }
-  // Hair first: the skin ellipse drawn next leaves only the band above (and beside) the face.
-  fill_ellipse(&map, f, f.at(face_centre, 0.0f, -0.6f), 1.05f * f.d, 1.45f * f.d, Region::kHair);
-  fill_ellipse(&map, f, face_centre, 0.95f * f.d, 1.45f * f.d, Region::kSkin);
-  fill_ellipse(&map, f, f.at(eye_a, 0, -0.32f), 0.28f * f.d, 0.08f * f.d, Region::kRightBrow);
-  fill_ellipse(&map, f, f.at(eye_b, 0, -0.32f), 0.28f * f.d, 0.08f * f.d, Region::kLeftBrow);
-  fill_ellipse(&map, f, eye_a, 0.24f * f.d, 0.12f * f.d, Region::kRightEye);
-  fill_ellipse(&map, f, eye_b, 0.24f * f.d, 0.12f * f.d, Region::kLeftEye);
-  const cv::Point2f nose_top = f.at(eye_mid, 0, 0.15f), nose_bottom = f.at(nose, 0, 0.1f);
-  const cv::Point2f nose_vec = nose_bottom - nose_top;
-  fill_ellipse(&map, f, (nose_top + nose_bottom) * 0.5f, 0.18f * f.d,
-               0.5f * std::hypot(nose_vec.x, nose_vec.y), Region::kNose);
-  const cv::Point2f mouth_vec = mouth_b - mouth_a;
-  fill_ellipse(&map, f, mouth_mid, 0.55f * std::hypot(mouth_vec.x, mouth_vec.y), 0.14f * f.d,
-               Region::kMouth);
+  cv::Mat map(height, width, CV_8U, cv::Scalar(cls(Region::kBackground)));
+  // Hair: a cap above the face, drawn first so the skin polygon (jaw + forehead) covers its lower
+  // part and none shows beside the jaw.
+  const cv::Point2f eye_mid = (five[0] + five[1]) * 0.5f, mouth_mid = (five[3] + five[4]) * 0.5f;
+  const cv::Point2f face_centre = f.at((eye_mid + mouth_mid) * 0.5f, 0.0f, -0.15f);
+  fill_ellipse(&map, f, f.at(face_centre, 0.0f, -0.7f), 1.05f * f.d, 1.0f * f.d, Region::kHair);
+  draw_68_point_parts(&map, all, f);
   return map;
 }
 
