@@ -3,10 +3,18 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
+#include <random>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
 
 #include <yaml-cpp/yaml.h>
 
 #include "core/error.h"
+#include "data/dataset.h"
+#include "data/sample.h"
+#include "data/transforms/transform.h"
 #include "test_support.h"
 #include "trainers/checkpoint_model.h"
 #include "trainers/fewshot_config.h"
@@ -143,6 +151,49 @@ TEST(Recipes, ReconstructionEvaluationNeedsAMaskedAutoencoder) {
     FAIL() << "expected a ConfigError";
   } catch (const core::ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("this objective cannot reconstruct"), std::string::npos) << e.what();
+  }
+}
+
+
+// The real-face FSFM recipes give each of the four databases in ../shared/data its own region
+// template: every database matches an entry (none falls to from: landmarks and stops), and the
+// eyes land where that database frames them (Yale B's tight crops high, ORL's lower).
+TEST(Recipes, RealFaceFsfmRegionTemplatesFitEachDatabase) {
+  const std::string shared = facerep::testing::shared_data_dir();
+  if (shared.empty()) GTEST_SKIP() << "no ../shared/data";
+  register_everything();
+  const std::filesystem::path root = std::filesystem::path(facerep::testing::source_dir()) / "configs/real_faces";
+  for (const char* recipe : {"tiny_fsfm.yaml", "tiny_fsfm_64.yaml"}) {
+    SCOPED_TRACE(recipe);
+    const ExperimentConfig config = load_experiment((root / recipe).string(), {});
+    const auto transforms = data::build_transforms(config.data.train.transforms);
+    std::map<std::string, double> eye_height;  // database -> mean row of its eye pixels / height
+    for (const char* db : {"orl", "extended_yaleb", "georgia_tech", "umist"}) {
+      std::string file;
+      for (const auto& e : std::filesystem::recursive_directory_iterator(std::filesystem::path(shared) / db))
+        if (e.is_regular_file() && (file.empty() || e.path().string() < file)) file = e.path().string();
+      ASSERT_FALSE(file.empty()) << db;
+      data::Sample s;
+      s.path = file;
+      s.image = cv::imread(file, cv::IMREAD_COLOR);
+      ASSERT_FALSE(s.image.empty()) << file;
+      std::mt19937_64 rng(0);
+      for (const auto& t : transforms)
+        if (!t->augments()) t->apply(s, rng);  // resize and face_regions; the flip is left out
+      ASSERT_FALSE(s.region_map.empty()) << file;
+      const cv::Mat eyes = (s.region_map == static_cast<int>(data::Region::kRightEye)) |
+                           (s.region_map == static_cast<int>(data::Region::kLeftEye));
+      ASSERT_GT(cv::countNonZero(eyes), 0) << file;
+      cv::Mat rows;
+      cv::findNonZero(eyes, rows);
+      double sum = 0;
+      for (int i = 0; i < rows.rows; ++i) sum += rows.at<cv::Point>(i).y;
+      eye_height[db] = sum / rows.rows / s.region_map.rows;
+    }
+    EXPECT_NEAR(eye_height["extended_yaleb"], 0.24, 0.05);
+    EXPECT_NEAR(eye_height["orl"], 0.45, 0.05);
+    EXPECT_NEAR(eye_height["georgia_tech"], 0.47, 0.05);
+    EXPECT_NEAR(eye_height["umist"], 0.42, 0.05);
   }
 }
 
