@@ -186,6 +186,11 @@ TEST(FaceRegionsTransform, DatasetsChooseTheirOwnTemplateByPath) {
   const std::string message = testing::runtime_error_message([&] { t.apply(other, rng); });
   EXPECT_NE(message.find("db/gt/s01/1.png"), std::string::npos) << message;
   EXPECT_NE(message.find("datasets"), std::string::npos) << message;
+  // A matching entry that asks for landmarks says so, not that nothing matched.
+  const FaceRegions by_landmarks(testing::read_options<FaceRegionsOptions>(
+      "from: template\ndatasets: [{match: /gt/, from: landmarks}]\n"));
+  const std::string entry_message = testing::runtime_error_message([&] { by_landmarks.apply(other, rng); });
+  EXPECT_NE(entry_message.find("entry says from: landmarks"), std::string::npos) << entry_message;
   // A bad entry names its place in the list.
   try {
     testing::read_options<FaceRegionsOptions>("datasets: [{match: /a/}, {match: /b/, points: [1, 2]}]\n");

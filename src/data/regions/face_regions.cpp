@@ -92,11 +92,10 @@ std::vector<cv::Point2f> sixty_eight_from_five(const std::vector<cv::Point2f>& f
   const cv::Point2f to_tip = five[2] - p[30];
   for (size_t i = 27; i < 30; ++i) p[i] += to_tip * (static_cast<float>(i - 26) / 4.0f);
   shift(30, 36, to_tip);
-  const std::vector<cv::Point2f> lips_from{p[48], p[54]}, lips_to{five[3], five[4]};
-  const cv::Matx23d lips = similarity_transform(lips_from, lips_to);
-  for (size_t i = 48; i < 68; ++i)
-    p[i] = cv::Point2f(static_cast<float>(lips(0, 0) * p[i].x + lips(0, 1) * p[i].y + lips(0, 2)),
-                       static_cast<float>(lips(1, 0) * p[i].x + lips(1, 1) * p[i].y + lips(1, 2)));
+  std::vector<float> lips_xy;
+  for (size_t i = 48; i < 68; ++i) lips_xy.push_back(p[i].x), lips_xy.push_back(p[i].y);
+  lips_xy = transform_landmarks(lips_xy, similarity_transform({p[48], p[54]}, {five[3], five[4]}));
+  for (size_t i = 48; i < 68; ++i) p[i] = cv::Point2f(lips_xy[2 * (i - 48)], lips_xy[2 * (i - 48) + 1]);
   return p;
 }
 

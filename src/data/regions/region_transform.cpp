@@ -40,8 +40,9 @@ void FaceRegions::apply(Sample& sample, std::mt19937_64& rng) const {
     if (sample.landmarks.empty())
       throw core::RuntimeError(
           "sample " + sample.path + ": face_regions (from: landmarks) needs landmarks and this sample has none; " +
-          (o_.datasets.empty() ? std::string("for aligned crops without landmarks use from: template")
-                               : "no `datasets` entry matches its path, so the top-level from: landmarks applies"));
+          (&source != &o_.source ? std::string("its `datasets` entry says from: landmarks")
+           : o_.datasets.empty() ? std::string("for aligned crops without landmarks use from: template")
+                                 : "no `datasets` entry matches its path, so the top-level from: landmarks applies"));
     xy = sample.landmarks;
   } else {
     for (size_t i = 0; i < source.points.size(); ++i)
