@@ -6,8 +6,8 @@
 # database's identities, which none of them saw (10 ORL, 10 Extended Yale B, 12 Georgia Tech,
 # 5 UMIST), measures all-way 1-shot identification (nearest centroid) and 10-fold pair
 # verification (8 more identities, 2 per database, are the validation set that chooses best.ckpt;
-# the report uses last.ckpt) for: ArcFace, MAE, FSFM, the same ViT randomly initialised (the MAE
-# run's starting weights: same seed), raw pixels, and a plain PyTorch ArcFace
+# the report uses last.ckpt) for: ArcFace, MAE, FSFM, each pre-training recipe's ViT randomly
+# initialised (that run's starting weights: same seed), raw pixels, and a plain PyTorch ArcFace
 # (scripts/arcface_reference.py, a 2.05M-parameter CNN at the same image size, trained for as many
 # steps of the same batch size as facerep's ArcFace run). Prints a Markdown table; everything
 # lands in runs/real_faces/ (runs/real_faces_64/ with FACEREP_REAL_FACES_SIZE=64, the *_64.yaml
@@ -43,7 +43,8 @@ train_and_evaluate() {  # name recipe
 train_and_evaluate arcface tiny_arcface
 train_and_evaluate mae tiny_mae
 train_and_evaluate fsfm tiny_fsfm
-evaluate vit_random_init "configs/real_faces/tiny_mae$tag.yaml"
+evaluate mae_random_init "configs/real_faces/tiny_mae$tag.yaml"
+evaluate fsfm_random_init "configs/real_faces/tiny_fsfm$tag.yaml"
 evaluate pixels configs/real_faces/pixels.yaml
 
 # The PyTorch reference gets the budget facerep's ArcFace run used: its last logged step, its batch.
@@ -62,7 +63,7 @@ key_of() {
 python3 - "$out/report" <<'PY'
 import json, os, sys
 root = sys.argv[1]
-methods = ["arcface", "pytorch_arcface", "mae", "fsfm", "vit_random_init", "pixels"]
+methods = ["arcface", "pytorch_arcface", "mae", "mae_random_init", "fsfm", "fsfm_random_init", "pixels"]
 databases = [("orl", "ORL"), ("yale", "Extended Yale B"), ("gt", "Georgia Tech"), ("umist", "UMIST")]
 cols = []
 for short, label in databases:

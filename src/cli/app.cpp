@@ -13,6 +13,7 @@
 #include "core/version.h"
 #include "dist/dist_env.h"
 #include "runtime/allocator.h"
+#include "runtime/blas_spin.h"
 
 namespace facerep::cli {
 
@@ -136,6 +137,7 @@ int dispatch(int argc, char** argv) {
 int run_app(int argc, char** argv) {
   // Before anything allocates big blocks; reported by `facerep info`.
   runtime::tune_allocator();
+  runtime::tune_blas_spin();
   return run_reporting_errors([&] { return dispatch(argc, argv); }, std::cerr);
 }
 

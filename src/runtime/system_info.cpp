@@ -11,6 +11,7 @@
 
 #include "core/version.h"
 #include "runtime/allocator.h"
+#include "runtime/blas_spin.h"
 #include "runtime/cuda_devices.h"
 
 namespace facerep::runtime {
@@ -38,6 +39,7 @@ SystemInfo collect_system_info() {
                        : static_cast<int>(std::thread::hardware_concurrency());
   info.blas = detect_blas();
   info.allocator = allocator_tuning().reason;
+  info.blas_spin = blas_spin_tuning().reason;
   return info;
 }
 
@@ -59,6 +61,7 @@ std::string format_system_info(const SystemInfo& info) {
      << " intra-op threads\n";
   os << "BLAS:       " << info.blas.summary() << "\n";
   if (!info.blas.library.empty()) os << "  library   " << info.blas.library << "\n";
+  if (!info.blas_spin.empty()) os << "  idle      " << info.blas_spin << "\n";
   os << "allocator:  " << info.allocator << "\n";
   return os.str();
 }

@@ -1,6 +1,6 @@
 #pragma once
 // What `facerep info` prints and every run logs at start: versions, devices, threads, BLAS,
-// allocator tuning.
+// allocator and BLAS idle-spin tuning.
 #include <string>
 #include <vector>
 
@@ -19,6 +19,7 @@ struct SystemInfo {
   int cpu_cores = 0;
   BlasInfo blas;
   std::string allocator;          // "tuned (...)" | "glibc default (...)"
+  std::string blas_spin;          // "idle OpenBLAS workers sleep ..." | why not
 };
 
 SystemInfo collect_system_info();

@@ -150,6 +150,12 @@ TEST(Cli, InfoPrintsTheBlasLine) {
   EXPECT_NE(out.find("allocator:  "), std::string::npos) << out;
   ASSERT_EQ(testing::run_command("FACEREP_MALLOC=default " + testing::binary_path() + " info", &out), 0);
   EXPECT_NE(out.find("allocator:  glibc default (FACEREP_MALLOC=default)"), std::string::npos) << out;
+  // Where the loaded BLAS is a pthread OpenBLAS, the binary also stops its idle workers spinning.
+  if (out.find("(pthread)") != std::string::npos) {
+    EXPECT_NE(out.find("  idle      OpenBLAS workers sleep after 2^16 idle cycles"), std::string::npos) << out;
+    ASSERT_EQ(testing::run_command("env -u OPENBLAS_THREAD_TIMEOUT FACEREP_BLAS_SPIN=default " + testing::binary_path() + " info", &out), 0);
+    EXPECT_NE(out.find("  idle      OpenBLAS default (FACEREP_BLAS_SPIN=default)"), std::string::npos) << out;
+  }
 }
 
 TEST(Cli, UnwritableRunRootIsACleanConfigError) {
