@@ -92,7 +92,7 @@ TEST(MaeObjective, ShortPretrainingLowersTheLoss) {
     return obj->compute(*vit, batch, ectx).total.item<double>();
   };
   const double before = eval_loss();
-  for (int step = 0; step < 80; ++step) {
+  for (int step = 0; step < 120; ++step) {
     data::Batch batch;
     batch.images = images.index_select(0, torch::randperm(64).slice(0, 0, 16));
     LossOutput out = obj->compute(*vit, batch, ctx);
