@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "runtime/blas_info.h"
+
 namespace facerep::runtime {
 
 namespace {
@@ -18,8 +20,7 @@ struct OpenBlasPool {
   void (*read_env)() = nullptr;      // re-reads OPENBLAS_* variables into its settings
   int (*shutdown)() = nullptr;       // joins the worker threads
   int (*init)() = nullptr;           // starts them again, reading the thread timeout
-  int (*parallel)() = nullptr;       // 0 serial, 1 pthread, 2 OpenMP
-  bool pthread() const { return read_env && shutdown && init && parallel && parallel() == 1; }
+  bool found() const { return read_env && shutdown && init; }
 };
 
 OpenBlasPool find_openblas_pool() {
@@ -27,7 +28,6 @@ OpenBlasPool find_openblas_pool() {
   p.read_env = reinterpret_cast<void (*)()>(dlsym(RTLD_DEFAULT, "openblas_read_env"));
   p.shutdown = reinterpret_cast<int (*)()>(dlsym(RTLD_DEFAULT, "blas_thread_shutdown_"));
   p.init = reinterpret_cast<int (*)()>(dlsym(RTLD_DEFAULT, "blas_thread_init"));
-  p.parallel = reinterpret_cast<int (*)()>(dlsym(RTLD_DEFAULT, "openblas_get_parallel"));
   return p;
 }
 }  // namespace
@@ -58,7 +58,8 @@ const BlasSpinTuning& tune_blas_spin() {
     const OpenBlasPool pool = find_openblas_pool();
     BlasSpinTuning t = decide_blas_spin(std::getenv("OPENBLAS_THREAD_TIMEOUT"),
                                         std::getenv("GOTO_THREAD_TIMEOUT"),
-                                        std::getenv("FACEREP_BLAS_SPIN"), pool.pthread());
+                                        std::getenv("FACEREP_BLAS_SPIN"),
+                                        pool.found() && detect_blas().threading == "pthread");
     if (t.applied && !std::getenv("OPENBLAS_THREAD_TIMEOUT")) {
       // OpenBLAS read its variables and started its workers when it was loaded: set the timeout,
       // have it read again, and restart the pool so the workers take it. (Set already, it was
