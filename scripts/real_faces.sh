@@ -11,7 +11,7 @@
 # (scripts/arcface_reference.py, a 2.05M-parameter CNN at the same image size, trained for as many
 # steps of the same batch size as facerep's ArcFace run). Prints a Markdown table; everything
 # lands in runs/real_faces/ (runs/real_faces_64/ with FACEREP_REAL_FACES_SIZE=64, the *_64.yaml
-# recipes). About 10 CPU-minutes per trained recipe on 2 cores. FACEREP=path/to/facerep for
+# recipes). About 10 CPU-minutes per trained recipe on 2 cores (the 64x64 FSFM: 28). FACEREP=path/to/facerep for
 # another build; FACEREP_PYTHON=a python3 with torch for the reference (default: python3 if it
 # has torch, else /usr/bin/python3).
 set -euo pipefail

@@ -104,7 +104,9 @@ VisionTransformer::VisionTransformer(const VitOptions& options)
 
 int64_t VisionTransformer::pooled_dim() const {
   const int64_t grid = options_.image_size / options_.patch;
-  return options_.pool == "flatten" ? width_ * grid * grid : width_;
+  if (options_.pool == "flatten") return width_ * grid * grid;
+  if (options_.pool == "grid") return width_ * options_.pool_grid * options_.pool_grid;
+  return width_;
 }
 
 int64_t VisionTransformer::embedding_dim() const {
@@ -178,6 +180,12 @@ at::Tensor VisionTransformer::forward(const at::Tensor& images) {
     pooled = fc_norm_ ? fc_norm_->forward(x.slice(1, 1).mean(1)) : norm_->forward(x).slice(1, 1).mean(1);
   } else if (options_.pool == "flatten") {
     pooled = norm_->forward(x).slice(1, 1).flatten(1);
+  } else if (options_.pool == "grid") {
+    // [B,N,D] patch tokens -> [B,D,g,g] image of tokens -> mean over each of the G x G cells,
+    // laid out cell by cell (each cell's D values together).
+    const int64_t g = options_.image_size / options_.patch, cells = options_.pool_grid;
+    const at::Tensor map = norm_->forward(x).slice(1, 1).reshape({x.size(0), g, g, width_}).permute({0, 3, 1, 2});
+    pooled = at::adaptive_avg_pool2d(map, {cells, cells}).permute({0, 2, 3, 1}).flatten(1);
   } else {
     pooled = norm_->forward(x).select(1, 0);
   }

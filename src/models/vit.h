@@ -30,6 +30,7 @@ struct VitOptions {
   int in_channels = 3;
   std::string pos_embed = "sincos";
   std::string pool = "cls";
+  int pool_grid = 2;
   bool fc_norm = false;
   int embedding_size = 0;
   double drop_path = 0.0;
@@ -55,8 +56,12 @@ struct VitOptions {
         .one_of({"sincos", "learned"});
     v("pool", pool,
       "embedding from the tokens: cls (class token), mean (average of patch tokens) or flatten (every normalised "
-      "patch token in grid order, keeping the spatial layout that aligned faces share; width x patches values)")
-        .one_of({"cls", "mean", "flatten"});
+      "patch token in grid order, keeping the spatial layout that aligned faces share; width x patches values) or "
+      "grid (normalised patch tokens averaged over pool_grid x pool_grid cells of the face, row by row: a coarse "
+      "layout; width x pool_grid^2 values)")
+        .one_of({"cls", "mean", "flatten", "grid"});
+    v("pool_grid", pool_grid, "with pool: grid, cells per side; must divide the patch grid (image_size / patch)")
+        .min(1);
     v("fc_norm", fc_norm,
       "with pool: mean, normalise the pooled vector with fc_norm instead of normalising tokens with norm (MAE fine-tuning)");
     v("embedding_size", embedding_size, "size of the linear `head` after pooling (0 = no head; embedding = width)").min(0);
@@ -70,6 +75,8 @@ struct VitOptions {
     v.require(pos_embed != "sincos" || resolved_width() % 4 == 0, "pos_embed",
               "sincos needs a width divisible by 4, got " + std::to_string(resolved_width()));
     v.require(!fc_norm || pool == "mean", "fc_norm", "only applies with pool: mean");
+    v.require(pool != "grid" || (image_size / patch) % pool_grid == 0, "pool_grid",
+              "must divide the patch grid " + std::to_string(image_size / patch) + ", got " + std::to_string(pool_grid));
   }
 };
 

@@ -122,6 +122,27 @@ TEST(Vit, ForwardShapesForEveryPoolingAndHead) {
   EXPECT_THROW(cls.forward(torch::randn({2, 3, 48, 48})), core::RuntimeError);
 }
 
+TEST(Vit, GridPoolAveragesTheNormalisedPatchTokensOfEachCell) {
+  torch::manual_seed(0);
+  const at::Tensor x = torch::randn({2, 3, 32, 32});
+  VitOptions o = tiny_options();  // patch grid 4x4
+  o.pool = "grid";
+  o.pool_grid = 2;
+  VisionTransformer grid(o);
+  EXPECT_EQ(grid.embedding_dim(), 4 * 32);
+  const at::Tensor tokens = grid.forward_tokens(x).slice(1, 1);  // [2,16,32], row-major patches
+  const at::Tensor e = grid.forward(x).view({2, 4, 32});
+  // Cell (r, c) holds patches (2r + i, 2c + j), i, j in {0, 1}: patch index 4 (2r + i) + 2c + j.
+  for (int64_t r = 0; r < 2; ++r) {
+    for (int64_t c = 0; c < 2; ++c) {
+      const int64_t p = 8 * r + 2 * c;
+      const at::Tensor expected = (tokens.select(1, p) + tokens.select(1, p + 1) + tokens.select(1, p + 4) +
+                                   tokens.select(1, p + 5)) / 4;
+      EXPECT_TRUE(torch::allclose(e.select(1, 2 * r + c), expected, 1e-5, 1e-6)) << "cell " << r << "," << c;
+    }
+  }
+}
+
 TEST(Vit, FlattenPoolKeepsEveryNormalisedPatchTokenInGridOrder) {
   torch::manual_seed(0);
   const at::Tensor x = torch::randn({2, 3, 32, 32});
@@ -220,7 +241,9 @@ TEST(Vit, ConfigErrorsNameTheKey) {
             "vit.yaml:2: model.size: must be one of: tiny, small, base; got 'huge'");
   EXPECT_EQ(config_error("model:\n  fc_norm: true\n"), "vit.yaml:2: model.fc_norm: only applies with pool: mean");
   EXPECT_EQ(config_error("model:\n  pool: max\n"),
-            "vit.yaml:2: model.pool: must be one of: cls, mean, flatten; got 'max' (did you mean mean?)");
+            "vit.yaml:2: model.pool: must be one of: cls, mean, flatten, grid; got 'max' (did you mean mean?)");
+  EXPECT_EQ(config_error("model:\n  patch: 8\n  image_size: 64\n  pool: grid\n  pool_grid: 3\n"),
+            "vit.yaml:5: model.pool_grid: must divide the patch grid 8, got 3");
 }
 
 }  // namespace
