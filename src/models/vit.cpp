@@ -103,7 +103,7 @@ VisionTransformer::VisionTransformer(const VitOptions& options)
 }
 
 int64_t VisionTransformer::pooled_dim() const {
-  const int64_t grid = options_.image_size / options_.patch;
+  const int64_t grid = grid_size();
   if (options_.pool == "flatten") return width_ * grid * grid;
   if (options_.pool == "grid") return width_ * options_.pool_grid * options_.pool_grid;
   return width_;
@@ -181,21 +181,21 @@ at::Tensor VisionTransformer::forward(const at::Tensor& images) {
   } else if (options_.pool == "flatten") {
     pooled = norm_->forward(x).slice(1, 1).flatten(1);
   } else if (options_.pool == "grid") {
-    // [B,N,D] patch tokens -> [B,D,g,g] image of tokens -> mean over each of the G x G cells,
-    // laid out cell by cell (each cell's D values together).
-    const int64_t g = options_.image_size / options_.patch, cells = options_.pool_grid;
-    const at::Tensor map = norm_->forward(x).slice(1, 1).reshape({x.size(0), g, g, width_}).permute({0, 3, 1, 2});
-    pooled = at::adaptive_avg_pool2d(map, {cells, cells}).permute({0, 2, 3, 1}).flatten(1);
+    // The mean over each of the G x G cells, laid out cell by cell (each cell's D values together).
+    const int64_t cells = options_.pool_grid;
+    pooled = at::adaptive_avg_pool2d(token_map(norm_->forward(x)), {cells, cells}).permute({0, 2, 3, 1}).flatten(1);
   } else {
     pooled = norm_->forward(x).select(1, 0);
   }
   return head_ ? head_->forward(pooled) : pooled;
 }
 
-at::Tensor VisionTransformer::feature_map(const at::Tensor& images) {
-  const PatchLayout layout = patch_layout();
-  const at::Tensor patches = forward_tokens(images).slice(1, 1);  // [B,N,D], row-major patches
-  return patches.reshape({patches.size(0), layout.grid_h, layout.grid_w, width_}).permute({0, 3, 1, 2});
+at::Tensor VisionTransformer::feature_map(const at::Tensor& images) { return token_map(forward_tokens(images)); }
+
+at::Tensor VisionTransformer::token_map(const at::Tensor& tokens) const {
+  const int64_t grid = grid_size();
+  const at::Tensor patches = tokens.slice(1, 1);  // [B,N,D], row-major patches
+  return patches.reshape({patches.size(0), grid, grid, width_}).permute({0, 3, 1, 2});
 }
 
 PatchLayout VisionTransformer::patch_layout() const {

@@ -135,6 +135,8 @@ class VisionTransformer : public Backbone, public MaskedEncoder {
  private:
   at::Tensor encode(const at::Tensor& patches);  // cls + patches -> blocks -> [B,1+K,D] (un-normed)
   void check_images(const at::Tensor& images) const;
+  // Normed tokens [B,1+N,D] (class token first) -> the patch tokens on their grid, [B,D,grid,grid].
+  at::Tensor token_map(const at::Tensor& tokens) const;
 
   VitOptions options_;
   int64_t depth_, width_;

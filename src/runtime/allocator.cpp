@@ -20,12 +20,9 @@ AllocatorTuning decide_allocator_tuning(const char* mmap_max, const char* trim_t
   if (mmap_max || trim_threshold)
     return {false, std::string("glibc settings from the environment (") +
                        (mmap_max ? "MALLOC_MMAP_MAX_" : "MALLOC_TRIM_THRESHOLD_") + " is set)"};
-  if (facerep_malloc && std::string(facerep_malloc) == "default")
-    return {false, "glibc default (FACEREP_MALLOC=default)"};
-  std::string reason = "tuned: no mmap for big blocks, no trimming (FACEREP_MALLOC=default to disable)";
-  if (facerep_malloc && *facerep_malloc && std::string(facerep_malloc) != "tuned")
-    reason += "; ignored FACEREP_MALLOC='" + std::string(facerep_malloc) + "' (default|tuned)";
-  return {true, reason};
+  const TuningChoice choice = read_tuning_choice("FACEREP_MALLOC", facerep_malloc);
+  if (choice.opted_out) return {false, "glibc default (FACEREP_MALLOC=default)"};
+  return {true, "tuned: no mmap for big blocks, no trimming (FACEREP_MALLOC=default to disable)" + choice.ignored_note};
 }
 
 const AllocatorTuning& tune_allocator() {

@@ -40,16 +40,13 @@ BlasSpinTuning decide_blas_spin(const char* openblas_timeout, const char* goto_t
   if ((openblas_timeout || goto_timeout) && !inherited)
     return {false, std::string("OpenBLAS setting from the environment (") +
                        (openblas_timeout ? "OPENBLAS_THREAD_TIMEOUT" : "GOTO_THREAD_TIMEOUT") + " is set)"};
-  const std::string choice = facerep_blas_spin ? facerep_blas_spin : "";
-  if (choice == "default")
+  const TuningChoice choice = read_tuning_choice("FACEREP_BLAS_SPIN", facerep_blas_spin);
+  if (choice.opted_out)
     return {false, inherited ? "OpenBLAS setting from the environment (OPENBLAS_THREAD_TIMEOUT is set)"
                              : "OpenBLAS default (FACEREP_BLAS_SPIN=default)"};
   if (!pthread_openblas) return {false, "nothing to tune (not a pthread OpenBLAS)"};
-  std::string reason = "OpenBLAS workers sleep after 2^" + ours +
-                       " idle cycles (FACEREP_BLAS_SPIN=default to disable)";
-  if (!choice.empty() && choice != "tuned")
-    reason += "; ignored FACEREP_BLAS_SPIN='" + choice + "' (default|tuned)";
-  return {true, reason};
+  return {true, "OpenBLAS workers sleep after 2^" + ours + " idle cycles (FACEREP_BLAS_SPIN=default to disable)" +
+                    choice.ignored_note};
 }
 
 const BlasSpinTuning& tune_blas_spin() {
